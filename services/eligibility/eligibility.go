@@ -1,0 +1,51 @@
+// Package eligibility is the plan's system of record for members, pharmacy
+// claims, diagnoses, program rules, eligibility determinations and the MTM
+// enrollment record. It publishes member and enrollment events through its
+// outbox; this file wires its layers together (domain ← app ← grpc, store,
+// events).
+package eligibility
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+
+	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
+	"github.com/openmtm/openmtm/services/eligibility/app"
+	elggrpc "github.com/openmtm/openmtm/services/eligibility/grpc"
+	"github.com/openmtm/openmtm/services/eligibility/store"
+	"github.com/openmtm/openmtm/services/platform/service"
+)
+
+// Name is the service's name: its schema, stream and subject token.
+const Name = "eligibility"
+
+// Service is the running eligibility service.
+type Service struct {
+	*service.Base
+	server *elggrpc.Server
+}
+
+var _ service.Service = (*Service)(nil)
+
+// New migrates the service's database and wires the service.
+func New(ctx context.Context, deps service.Deps) (*Service, error) {
+	base, err := service.NewBase(ctx, Name, deps, store.Migrations)
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.New(store.New(deps.DB, base.Notify), nil)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := elggrpc.New(a)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Base: base, server: srv}, nil
+}
+
+// Register implements service.Service.
+func (s *Service) Register(g *grpc.Server) {
+	eligibilityv1.RegisterEligibilityServiceServer(g, s.server)
+}
