@@ -3,6 +3,7 @@ module github.com/openmtm/openmtm/services/eligibility
 go 1.26.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/openmtm/openmtm/gen v0.0.0
 	github.com/openmtm/openmtm/services/platform v0.0.0
 	google.golang.org/grpc v1.85.0

@@ -3,6 +3,7 @@ module github.com/openmtm/openmtm/services/openmtm
 go 1.26.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/openmtm/openmtm/gen v0.0.0
 	github.com/openmtm/openmtm/services/billing v0.0.0
 	github.com/openmtm/openmtm/services/documentation v0.0.0

@@ -122,6 +122,9 @@ func Connect(ctx context.Context, cfg Config, logger *slog.Logger) (*Bus, error)
 		b.clientURL = url
 	}
 
+	if d, ok := ctx.Deadline(); ok {
+		opts = append(opts, nats.Timeout(time.Until(d)))
+	}
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		b.shutdownServer()
