@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails" // BadRequest details render in JSON errors
@@ -58,14 +60,15 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	for _, r := range Routes {
 		addr, ok := cfg.Upstreams[r.API]
 		if !ok {
-			continue
+			// Every route exists; one whose API has no upstream answers 503
+			// saying so, rather than a 404 that hides a configuration gap.
+			cfg.Logger.Warn("gateway: no upstream; its routes answer 503", "api", r.API)
+			addr = "passthrough:///" + r.API
 		}
 		conn, ok := conns[addr]
 		if !ok {
 			var err error
-			conn, err = grpc.NewClient(addr,
-				grpc.WithTransportCredentials(insecure.NewCredentials()),
-				grpc.WithStatsHandler(telemetry.GRPCClientHandler()))
+			conn, err = dial(addr, r.API)
 			if err != nil {
 				g.Close()
 				return nil, fmt.Errorf("gateway: dial %s for %s: %w", addr, r.API, err)
@@ -97,6 +100,21 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	root.Handle("/v1/", authenticate(cfg.Verifier, mux))
 	g.handler = telemetry.HTTPHandler(root, "gateway")
 	return g, nil
+}
+
+// dial connects lazily to addr; a "passthrough:///" address stands for an
+// API with no upstream, whose calls fail Unavailable naming it.
+func dial(addr, api string) (*grpc.ClientConn, error) {
+	opts := []grpc.DialOption{
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithStatsHandler(telemetry.GRPCClientHandler()),
+	}
+	if strings.HasPrefix(addr, "passthrough:///") {
+		opts = append(opts, grpc.WithContextDialer(func(context.Context, string) (net.Conn, error) {
+			return nil, fmt.Errorf("%s is not served behind this gateway (no upstream configured)", api)
+		}))
+	}
+	return grpc.NewClient(addr, opts...)
 }
 
 // Handler is the gateway's HTTP handler.

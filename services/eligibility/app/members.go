@@ -24,8 +24,12 @@ func (a *App) GetMember(ctx context.Context, planID, memberID string) (domain.Me
 }
 
 // ListMembers returns one page of a plan's members in member id order and
-// the key to continue after ("" on the last page).
+// the key to continue after ("" on the last page). A size of zero or less
+// means paging.DefaultSize, as in paging.Parse.
 func (a *App) ListMembers(ctx context.Context, planID string, page paging.Page) ([]domain.Member, string, error) {
+	if page.Size <= 0 {
+		page.Size = paging.DefaultSize
+	}
 	ms, err := a.repo.ListMembers(ctx, planID, page.After, page.Size+1)
 	if err != nil {
 		return nil, "", err

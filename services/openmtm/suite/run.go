@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
 	identityv1 "github.com/openmtm/openmtm/gen/openmtm/identity/v1"
 	"github.com/openmtm/openmtm/services/gateway"
 	"github.com/openmtm/openmtm/services/platform/auth"
@@ -86,6 +88,8 @@ func Start(ctx context.Context, cfg Config, logger *slog.Logger) (p *Process, er
 		}
 		identityv1.RegisterIdentityServiceServer(p.grpc.GRPC(), identity)
 	}
+	// Probes see NOT_SERVING until every service is ready (announceReady).
+	p.grpc.Health().SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
 	if p.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
 		return nil, fmt.Errorf("listen gRPC: %w", err)
 	}
@@ -241,6 +245,7 @@ func (p *Process) announceReady(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+	p.grpc.Health().SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	p.logger.Info("ready", append(p.cfg.logAttrs(), "grpc", p.GRPCAddr(), "http", p.HTTPAddr(),
 		"startup_ms", time.Since(p.started).Milliseconds())...)
 }

@@ -172,3 +172,55 @@ func TestMemberPath(t *testing.T) {
 		})
 	}
 }
+
+// TestDistributed runs the production layout: each service in its own
+// process (`openmtm serve <service>`) on PostgreSQL and the NATS server, and
+// the gateway reaching them over gRPC by address.
+func TestDistributed(t *testing.T) {
+	t.Parallel()
+	pg, prefix := apitest.Postgres(t)
+	nats, ns := apitest.NATS(t)
+	base := suite.Config{PostgresURL: pg, NATSURL: nats, SchemaPrefix: prefix, NATSNamespace: ns, GRPCAddr: "127.0.0.1:0"}
+	key := apitest.BootstrapKey(t)
+
+	upstreams := map[string]string{}
+	for _, name := range []string{"eligibility", "targeting"} {
+		cfg := base
+		cfg.Services = []string{name}
+		upstreams[name] = runProcess(t, cfg).GRPCAddr()
+	}
+	gw := base
+	gw.Gateway, gw.HTTPAddr, gw.Upstreams, gw.BootstrapKey = true, "127.0.0.1:0", upstreams, key
+	c := apitest.New(runProcess(t, gw).HTTPAddr())
+	c.WaitReady(t, 30*time.Second)
+
+	acme := c.CreateKey(t, key, "plans/acme", "ROLE_ADMIN")
+	c.Do(t, "POST", "/v1/plans/acme/members", acme, apitest.Member("M001")).Want(t, http.StatusOK)
+	c.Do(t, "GET", "/v1/plans/acme/members/M001", acme, nil).Want(t, http.StatusOK)
+	apitest.Eventually(t, 30*time.Second, "targeting to count M001", func() bool {
+		r := c.Do(t, "GET", "/v1/plans/acme/targetingSummary", acme, nil)
+		return r.Body["members_seen"] == "1"
+	})
+	// Scheduling runs nowhere: its routes answer 503, not a hang or a panic.
+	c.Do(t, "GET", "/v1/networks/n1/pharmacies", acme, nil).Want(t, http.StatusServiceUnavailable)
+}
+
+func runProcess(t *testing.T, cfg suite.Config) *suite.Process {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := suite.Start(ctx, cfg, logging.New(io.Discard, 0))
+	if err != nil {
+		cancel()
+		t.Fatalf("start %v: %v", cfg.Services, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("process %v stopped with: %v", cfg.Services, err)
+		}
+	})
+	apitest.Eventually(t, 30*time.Second, "process to be ready", p.Ready)
+	return p
+}
