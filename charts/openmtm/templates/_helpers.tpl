@@ -155,21 +155,28 @@ volumeMounts:
 {{- end }}
 
 {{/*
-Environment every component gets on top of the ConfigMap.
+Environment every component gets on top of the ConfigMap. Call with
+(dict "root" $ "component" "billing").
 */}}
 {{- define "openmtm.envCommon" -}}
+{{- $root := .root }}
+# Every process reports as "openmtm" unless told which component it is.
+- name: OTEL_SERVICE_NAME
+  value: {{ printf "%s%s" ($root.Values.otel.serviceNamePrefix | default "") .component | quote }}
+# Each service's own schema, and the shared "access" schema (API keys and
+# the audit trail) every component checks callers against.
 - name: OPENMTM_POSTGRES
   valueFrom:
     secretKeyRef:
-      name: {{ required "existingSecret.name is required: the Secret holding the PostgreSQL URL" .Values.existingSecret.name }}
-      key: {{ .Values.existingSecret.postgresUrlKey }}
+      name: {{ required "existingSecret.name is required: the Secret holding the PostgreSQL URL" $root.Values.existingSecret.name }}
+      key: {{ $root.Values.existingSecret.postgresUrlKey }}
 # The Go GC works harder as the heap nears the limit instead of being
 # OOM-killed first.
 - name: GOMEMLIMIT
   valueFrom:
     resourceFieldRef:
       resource: limits.memory
-{{- with .Values.extraEnv }}
+{{- with $root.Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
 {{- end }}
