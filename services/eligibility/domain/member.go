@@ -211,6 +211,9 @@ func normalizePhone(s string) (string, bool) {
 		}
 	}
 	d := b.String()
+	if d == "" && strings.TrimSpace(s) != "" {
+		return "", false // punctuation and no digits
+	}
 	if len(d) == 11 && d[0] == '1' {
 		d = d[1:]
 	}

@@ -271,6 +271,7 @@ func TestNewMember(t *testing.T) {
 		{name: "phone of 7 digits", edit: func(in *domain.MemberInput) { in.Phone = "555-0100" }, wantFields: []string{"phone"}},
 		{name: "phone of 11 digits not starting 1", edit: func(in *domain.MemberInput) { in.Phone = "26175550100" }, wantFields: []string{"phone"}},
 		{name: "phone with letters", edit: func(in *domain.MemberInput) { in.Phone = "617-555-CALL" }, wantFields: []string{"phone"}},
+		{name: "phone of punctuation only", edit: func(in *domain.MemberInput) { in.Phone = "()-" }, wantFields: []string{"phone"}},
 
 		// coverage
 		{name: "coverage_start blank", edit: func(in *domain.MemberInput) { in.CoverageStart = "" }, wantFields: []string{"coverage_start"}},

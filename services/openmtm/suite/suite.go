@@ -118,9 +118,13 @@ func (c Config) logAttrs() []any {
 	if c.PostgresURL != "" {
 		store = "postgres"
 	}
-	nats := "embedded"
-	if c.NATSURL != "" {
+	nats := "none"
+	switch {
+	case len(c.Services) == 0:
+	case c.NATSURL != "":
 		nats = "external"
+	default:
+		nats = "embedded"
 	}
 	return []any{"services", c.Services, "gateway", c.Gateway, "store", store, "nats", nats}
 }

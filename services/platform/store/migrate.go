@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -18,21 +18,20 @@ import (
 // same schema (a service's own, and the platform's outbox and inbox), each
 // with its own version table.
 func (db *DB) Migrate(ctx context.Context, name string, fsys fs.FS) error {
-	opts := []goose.ProviderOption{
-		goose.WithTableName("goose_" + name),
-		goose.WithDisableGlobalRegistry(true),
+	if db.d == Postgres {
+		unlock, err := db.lockMigrations(ctx, name)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
 	dialect := goose.DialectSQLite3
 	if db.d == Postgres {
 		dialect = goose.DialectPostgres
-		// Replicas starting together take turns instead of racing.
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
-			return fmt.Errorf("store: migration lock: %w", err)
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db.db, fsys, opts...)
+	p, err := goose.NewProvider(dialect, db.db, fsys,
+		goose.WithTableName("goose_"+name),
+		goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		return fmt.Errorf("store: migrations %s: %w", name, err)
 	}
@@ -40,6 +39,28 @@ func (db *DB) Migrate(ctx context.Context, name string, fsys fs.FS) error {
 		return fmt.Errorf("store: migrate %s in %s: %w", name, db.schema, err)
 	}
 	return nil
+}
+
+// lockMigrations makes replicas starting together take turns on one
+// schema's migrations. It waits on a session advisory lock (no polling, so
+// the next replica goes the moment the first is done) keyed by schema and
+// migration set, so different services never wait for each other.
+func (db *DB) lockMigrations(ctx context.Context, name string) (unlock func(), err error) {
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: migration lock: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(db.schema + "/" + name))
+	id := int64(h.Sum64())
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", id); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("store: migration lock %s/%s: %w", db.schema, name, err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", id)
+		conn.Close()
+	}, nil
 }
 
 // IsUniqueViolation reports whether err is a primary-key or unique

@@ -131,3 +131,32 @@ func TestOpenRejectsBadInput(t *testing.T) {
 		t.Error("Open with schema Bad-Schema succeeded, want an error")
 	}
 }
+
+// TestConcurrentMigrations starts several replicas' migrations of one schema
+// at once: they take turns and all succeed.
+func TestConcurrentMigrations(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, tgt storetest.Target) {
+		t.Parallel()
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errc := make(chan error, 4)
+		for range 4 {
+			wg.Go(func() {
+				db, err := store.Open(ctx, tgt.URL, tgt.Prefix+"replicas")
+				if err != nil {
+					errc <- err
+					return
+				}
+				defer db.Close()
+				errc <- db.Migrate(ctx, "widgets", migrations)
+			})
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}

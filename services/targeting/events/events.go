@@ -34,6 +34,11 @@ func HandleMember(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) err
 	if err != nil {
 		return err
 	}
+	// The tenant of the envelope must own the member: an event may not
+	// write into another plan.
+	if env.GetTenant() != "plans/"+ids[0] {
+		return errs.Invalid(errs.Field("tenant", "does not own the member"))
+	}
 	a, err := app.New(tstore.WithTx(tx))
 	if err != nil {
 		return err

@@ -61,6 +61,11 @@ func TestHandleMember(t *testing.T) {
 			{"member name of another shape", envelope(t, m1, upserted("plans/acme")), kind(errs.KindInvalid), 2},
 			{"no member", envelope(t, m1, &eventsv1.MemberUpserted{}), kind(errs.KindInvalid), 2},
 			{"payload of another type", envelope(t, m1, &eventsv1.MemberEnrolled{}), kind(errs.KindInvalid), 2},
+			{"a tenant writing into another plan", func() *eventsv1.Envelope {
+				env := envelope(t, "plans/beta/members/M9", upserted("plans/beta/members/M9"))
+				env.Tenant = "plans/acme"
+				return env
+			}(), kind(errs.KindInvalid), 2},
 			{"no payload", &eventsv1.Envelope{Id: "e1", Type: memberUpserted, Tenant: "plans/acme"}, kind(errs.KindInvalid), 2},
 		}
 		for _, st := range steps {
