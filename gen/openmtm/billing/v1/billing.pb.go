@@ -84,59 +84,6 @@ func (CptCode) EnumDescriptor() ([]byte, []int) {
 	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{0}
 }
 
-// Kind of review billed.
-type ReviewKind int32
-
-const (
-	// Not given.
-	ReviewKind_REVIEW_KIND_UNSPECIFIED ReviewKind = 0
-	// Comprehensive medication review.
-	ReviewKind_REVIEW_KIND_CMR ReviewKind = 1
-	// Targeted medication review.
-	ReviewKind_REVIEW_KIND_TMR ReviewKind = 2
-)
-
-// Enum value maps for ReviewKind.
-var (
-	ReviewKind_name = map[int32]string{
-		0: "REVIEW_KIND_UNSPECIFIED",
-		1: "REVIEW_KIND_CMR",
-		2: "REVIEW_KIND_TMR",
-	}
-	ReviewKind_value = map[string]int32{
-		"REVIEW_KIND_UNSPECIFIED": 0,
-		"REVIEW_KIND_CMR":         1,
-		"REVIEW_KIND_TMR":         2,
-	}
-)
-
-func (x ReviewKind) Enum() *ReviewKind {
-	p := new(ReviewKind)
-	*p = x
-	return p
-}
-
-func (x ReviewKind) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (ReviewKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_billing_v1_billing_proto_enumTypes[1].Descriptor()
-}
-
-func (ReviewKind) Type() protoreflect.EnumType {
-	return &file_openmtm_billing_v1_billing_proto_enumTypes[1]
-}
-
-func (x ReviewKind) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use ReviewKind.Descriptor instead.
-func (ReviewKind) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{1}
-}
-
 // How a fee schedule prices a service.
 type PricingMethod int32
 
@@ -174,11 +121,11 @@ func (x PricingMethod) String() string {
 }
 
 func (PricingMethod) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_billing_v1_billing_proto_enumTypes[2].Descriptor()
+	return file_openmtm_billing_v1_billing_proto_enumTypes[1].Descriptor()
 }
 
 func (PricingMethod) Type() protoreflect.EnumType {
-	return &file_openmtm_billing_v1_billing_proto_enumTypes[2]
+	return &file_openmtm_billing_v1_billing_proto_enumTypes[1]
 }
 
 func (x PricingMethod) Number() protoreflect.EnumNumber {
@@ -187,7 +134,7 @@ func (x PricingMethod) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PricingMethod.Descriptor instead.
 func (PricingMethod) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{2}
+	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{1}
 }
 
 // State of a claim.
@@ -247,11 +194,11 @@ func (x ClaimState) String() string {
 }
 
 func (ClaimState) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_billing_v1_billing_proto_enumTypes[3].Descriptor()
+	return file_openmtm_billing_v1_billing_proto_enumTypes[2].Descriptor()
 }
 
 func (ClaimState) Type() protoreflect.EnumType {
-	return &file_openmtm_billing_v1_billing_proto_enumTypes[3]
+	return &file_openmtm_billing_v1_billing_proto_enumTypes[2]
 }
 
 func (x ClaimState) Number() protoreflect.EnumNumber {
@@ -260,7 +207,7 @@ func (x ClaimState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ClaimState.Descriptor instead.
 func (ClaimState) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{3}
+	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{2}
 }
 
 // X12 835 claim status code, CLP02 (domain.md 4.4).
@@ -328,11 +275,11 @@ func (x ClaimStatusCode) String() string {
 }
 
 func (ClaimStatusCode) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_billing_v1_billing_proto_enumTypes[4].Descriptor()
+	return file_openmtm_billing_v1_billing_proto_enumTypes[3].Descriptor()
 }
 
 func (ClaimStatusCode) Type() protoreflect.EnumType {
-	return &file_openmtm_billing_v1_billing_proto_enumTypes[4]
+	return &file_openmtm_billing_v1_billing_proto_enumTypes[3]
 }
 
 func (x ClaimStatusCode) Number() protoreflect.EnumNumber {
@@ -341,7 +288,7 @@ func (x ClaimStatusCode) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ClaimStatusCode.Descriptor instead.
 func (ClaimStatusCode) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{4}
+	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{3}
 }
 
 // CAS claim adjustment group code.
@@ -389,11 +336,11 @@ func (x AdjustmentGroup) String() string {
 }
 
 func (AdjustmentGroup) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_billing_v1_billing_proto_enumTypes[5].Descriptor()
+	return file_openmtm_billing_v1_billing_proto_enumTypes[4].Descriptor()
 }
 
 func (AdjustmentGroup) Type() protoreflect.EnumType {
-	return &file_openmtm_billing_v1_billing_proto_enumTypes[5]
+	return &file_openmtm_billing_v1_billing_proto_enumTypes[4]
 }
 
 func (x AdjustmentGroup) Number() protoreflect.EnumNumber {
@@ -402,7 +349,7 @@ func (x AdjustmentGroup) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AdjustmentGroup.Descriptor instead.
 func (AdjustmentGroup) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{5}
+	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{4}
 }
 
 // What the import did with one claim payment (CLP loop).
@@ -454,11 +401,11 @@ func (x RemittanceClaimResult) String() string {
 }
 
 func (RemittanceClaimResult) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_billing_v1_billing_proto_enumTypes[6].Descriptor()
+	return file_openmtm_billing_v1_billing_proto_enumTypes[5].Descriptor()
 }
 
 func (RemittanceClaimResult) Type() protoreflect.EnumType {
-	return &file_openmtm_billing_v1_billing_proto_enumTypes[6]
+	return &file_openmtm_billing_v1_billing_proto_enumTypes[5]
 }
 
 func (x RemittanceClaimResult) Number() protoreflect.EnumNumber {
@@ -467,7 +414,7 @@ func (x RemittanceClaimResult) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RemittanceClaimResult.Descriptor instead.
 func (RemittanceClaimResult) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{6}
+	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{5}
 }
 
 // Who pays a claim.
@@ -611,7 +558,7 @@ func (x *FeeScheduleLine) GetMaxUnits() int32 {
 type ServiceFee struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// CMR or TMR.
-	Kind ReviewKind `protobuf:"varint,1,opt,name=kind,proto3,enum=openmtm.billing.v1.ReviewKind" json:"kind,omitempty"`
+	Kind v1.ReviewKind `protobuf:"varint,1,opt,name=kind,proto3,enum=openmtm.type.v1.ReviewKind" json:"kind,omitempty"`
 	// The fee.
 	Rate *v1.Money `protobuf:"bytes,2,opt,name=rate,proto3" json:"rate,omitempty"`
 	// Code billed on the single claim line; 99605/99606 by new patient when unset.
@@ -652,11 +599,11 @@ func (*ServiceFee) Descriptor() ([]byte, []int) {
 	return file_openmtm_billing_v1_billing_proto_rawDescGZIP(), []int{2}
 }
 
-func (x *ServiceFee) GetKind() ReviewKind {
+func (x *ServiceFee) GetKind() v1.ReviewKind {
 	if x != nil {
 		return x.Kind
 	}
-	return ReviewKind_REVIEW_KIND_UNSPECIFIED
+	return v1.ReviewKind(0)
 }
 
 func (x *ServiceFee) GetRate() *v1.Money {
@@ -1044,7 +991,7 @@ type ServiceFacts struct {
 	// The payer: "plans/{plan}".
 	Payer string `protobuf:"bytes,1,opt,name=payer,proto3" json:"payer,omitempty"`
 	// CMR or TMR.
-	Kind ReviewKind `protobuf:"varint,2,opt,name=kind,proto3,enum=openmtm.billing.v1.ReviewKind" json:"kind,omitempty"`
+	Kind v1.ReviewKind `protobuf:"varint,2,opt,name=kind,proto3,enum=openmtm.type.v1.ReviewKind" json:"kind,omitempty"`
 	// Date of service.
 	ServiceDate *v1.Date `protobuf:"bytes,3,opt,name=service_date,json=serviceDate,proto3" json:"service_date,omitempty"`
 	// Minutes spent with the member.
@@ -1092,11 +1039,11 @@ func (x *ServiceFacts) GetPayer() string {
 	return ""
 }
 
-func (x *ServiceFacts) GetKind() ReviewKind {
+func (x *ServiceFacts) GetKind() v1.ReviewKind {
 	if x != nil {
 		return x.Kind
 	}
-	return ReviewKind_REVIEW_KIND_UNSPECIFIED
+	return v1.ReviewKind(0)
 }
 
 func (x *ServiceFacts) GetServiceDate() *v1.Date {
@@ -3048,7 +2995,7 @@ var File_openmtm_billing_v1_billing_proto protoreflect.FileDescriptor
 
 const file_openmtm_billing_v1_billing_proto_rawDesc = "" +
 	"\n" +
-	" openmtm/billing/v1/billing.proto\x12\x12openmtm.billing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/types.proto\"Y\n" +
+	" openmtm/billing/v1/billing.proto\x12\x12openmtm.billing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"Y\n" +
 	"\x05Payer\x12\x12\n" +
 	"\x04plan\x18\x01 \x01(\tR\x04plan\x12\x19\n" +
 	"\bpayer_id\x18\x02 \x01(\tR\apayerId\x12!\n" +
@@ -3057,10 +3004,10 @@ const file_openmtm_billing_v1_billing_proto_rawDesc = "" +
 	"\bcpt_code\x18\x01 \x01(\x0e2\x1b.openmtm.billing.v1.CptCodeR\acptCode\x12\x1a\n" +
 	"\bmodifier\x18\x02 \x01(\tR\bmodifier\x12*\n" +
 	"\x04rate\x18\x03 \x01(\v2\x16.openmtm.type.v1.MoneyR\x04rate\x12\x1b\n" +
-	"\tmax_units\x18\x04 \x01(\x05R\bmaxUnits\"\xc0\x01\n" +
+	"\tmax_units\x18\x04 \x01(\x05R\bmaxUnits\"\xbd\x01\n" +
 	"\n" +
-	"ServiceFee\x122\n" +
-	"\x04kind\x18\x01 \x01(\x0e2\x1e.openmtm.billing.v1.ReviewKindR\x04kind\x12*\n" +
+	"ServiceFee\x12/\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1b.openmtm.type.v1.ReviewKindR\x04kind\x12*\n" +
 	"\x04rate\x18\x02 \x01(\v2\x16.openmtm.type.v1.MoneyR\x04rate\x126\n" +
 	"\bcpt_code\x18\x03 \x01(\x0e2\x1b.openmtm.billing.v1.CptCodeR\acptCode\x12\x1a\n" +
 	"\bmodifier\x18\x04 \x01(\tR\bmodifier\"\xb4\x03\n" +
@@ -3089,10 +3036,10 @@ const file_openmtm_billing_v1_billing_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tR\tpageToken\"\x88\x01\n" +
 	"\x18ListFeeSchedulesResponse\x12D\n" +
 	"\rfee_schedules\x18\x01 \x03(\v2\x1f.openmtm.billing.v1.FeeScheduleR\ffeeSchedules\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xcd\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xca\x01\n" +
 	"\fServiceFacts\x12\x14\n" +
-	"\x05payer\x18\x01 \x01(\tR\x05payer\x122\n" +
-	"\x04kind\x18\x02 \x01(\x0e2\x1e.openmtm.billing.v1.ReviewKindR\x04kind\x128\n" +
+	"\x05payer\x18\x01 \x01(\tR\x05payer\x12/\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1b.openmtm.type.v1.ReviewKindR\x04kind\x128\n" +
 	"\fservice_date\x18\x03 \x01(\v2\x15.openmtm.type.v1.DateR\vserviceDate\x12\x18\n" +
 	"\aminutes\x18\x04 \x01(\x05R\aminutes\x12\x1f\n" +
 	"\vnew_patient\x18\x05 \x01(\bR\n" +
@@ -3278,12 +3225,7 @@ const file_openmtm_billing_v1_billing_proto_rawDesc = "" +
 	"\x14CPT_CODE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eCPT_CODE_99605\x10\x01\x12\x12\n" +
 	"\x0eCPT_CODE_99606\x10\x02\x12\x12\n" +
-	"\x0eCPT_CODE_99607\x10\x03*S\n" +
-	"\n" +
-	"ReviewKind\x12\x1b\n" +
-	"\x17REVIEW_KIND_UNSPECIFIED\x10\x00\x12\x13\n" +
-	"\x0fREVIEW_KIND_CMR\x10\x01\x12\x13\n" +
-	"\x0fREVIEW_KIND_TMR\x10\x02*r\n" +
+	"\x0eCPT_CODE_99607\x10\x03*r\n" +
 	"\rPricingMethod\x12\x1e\n" +
 	"\x1aPRICING_METHOD_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dPRICING_METHOD_CPT_TIME_UNITS\x10\x01\x12\x1e\n" +
@@ -3346,46 +3288,46 @@ func file_openmtm_billing_v1_billing_proto_rawDescGZIP() []byte {
 	return file_openmtm_billing_v1_billing_proto_rawDescData
 }
 
-var file_openmtm_billing_v1_billing_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_openmtm_billing_v1_billing_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
 var file_openmtm_billing_v1_billing_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_openmtm_billing_v1_billing_proto_goTypes = []any{
 	(CptCode)(0),                       // 0: openmtm.billing.v1.CptCode
-	(ReviewKind)(0),                    // 1: openmtm.billing.v1.ReviewKind
-	(PricingMethod)(0),                 // 2: openmtm.billing.v1.PricingMethod
-	(ClaimState)(0),                    // 3: openmtm.billing.v1.ClaimState
-	(ClaimStatusCode)(0),               // 4: openmtm.billing.v1.ClaimStatusCode
-	(AdjustmentGroup)(0),               // 5: openmtm.billing.v1.AdjustmentGroup
-	(RemittanceClaimResult)(0),         // 6: openmtm.billing.v1.RemittanceClaimResult
-	(*Payer)(nil),                      // 7: openmtm.billing.v1.Payer
-	(*FeeScheduleLine)(nil),            // 8: openmtm.billing.v1.FeeScheduleLine
-	(*ServiceFee)(nil),                 // 9: openmtm.billing.v1.ServiceFee
-	(*FeeSchedule)(nil),                // 10: openmtm.billing.v1.FeeSchedule
-	(*CreateFeeScheduleRequest)(nil),   // 11: openmtm.billing.v1.CreateFeeScheduleRequest
-	(*GetFeeScheduleRequest)(nil),      // 12: openmtm.billing.v1.GetFeeScheduleRequest
-	(*ListFeeSchedulesRequest)(nil),    // 13: openmtm.billing.v1.ListFeeSchedulesRequest
-	(*ListFeeSchedulesResponse)(nil),   // 14: openmtm.billing.v1.ListFeeSchedulesResponse
-	(*ServiceFacts)(nil),               // 15: openmtm.billing.v1.ServiceFacts
-	(*PriceServiceRequest)(nil),        // 16: openmtm.billing.v1.PriceServiceRequest
-	(*PricedLine)(nil),                 // 17: openmtm.billing.v1.PricedLine
-	(*PriceServiceResponse)(nil),       // 18: openmtm.billing.v1.PriceServiceResponse
-	(*Adjustment)(nil),                 // 19: openmtm.billing.v1.Adjustment
-	(*ClaimLine)(nil),                  // 20: openmtm.billing.v1.ClaimLine
-	(*Claim)(nil),                      // 21: openmtm.billing.v1.Claim
-	(*GetClaimRequest)(nil),            // 22: openmtm.billing.v1.GetClaimRequest
-	(*ListClaimsRequest)(nil),          // 23: openmtm.billing.v1.ListClaimsRequest
-	(*ListClaimsResponse)(nil),         // 24: openmtm.billing.v1.ListClaimsResponse
-	(*ExportClaims837Request)(nil),     // 25: openmtm.billing.v1.ExportClaims837Request
-	(*ExportClaims837Response)(nil),    // 26: openmtm.billing.v1.ExportClaims837Response
-	(*ImportRemittance835Request)(nil), // 27: openmtm.billing.v1.ImportRemittance835Request
-	(*RemittanceServiceLine)(nil),      // 28: openmtm.billing.v1.RemittanceServiceLine
-	(*RemittanceClaim)(nil),            // 29: openmtm.billing.v1.RemittanceClaim
-	(*Remittance)(nil),                 // 30: openmtm.billing.v1.Remittance
-	(*SegmentError)(nil),               // 31: openmtm.billing.v1.SegmentError
-	(*RemittanceImportSummary)(nil),    // 32: openmtm.billing.v1.RemittanceImportSummary
-	(*GetClaimStatusRequest)(nil),      // 33: openmtm.billing.v1.GetClaimStatusRequest
-	(*ClaimStateChange)(nil),           // 34: openmtm.billing.v1.ClaimStateChange
-	(*ClaimStatus)(nil),                // 35: openmtm.billing.v1.ClaimStatus
-	(*v1.Money)(nil),                   // 36: openmtm.type.v1.Money
+	(PricingMethod)(0),                 // 1: openmtm.billing.v1.PricingMethod
+	(ClaimState)(0),                    // 2: openmtm.billing.v1.ClaimState
+	(ClaimStatusCode)(0),               // 3: openmtm.billing.v1.ClaimStatusCode
+	(AdjustmentGroup)(0),               // 4: openmtm.billing.v1.AdjustmentGroup
+	(RemittanceClaimResult)(0),         // 5: openmtm.billing.v1.RemittanceClaimResult
+	(*Payer)(nil),                      // 6: openmtm.billing.v1.Payer
+	(*FeeScheduleLine)(nil),            // 7: openmtm.billing.v1.FeeScheduleLine
+	(*ServiceFee)(nil),                 // 8: openmtm.billing.v1.ServiceFee
+	(*FeeSchedule)(nil),                // 9: openmtm.billing.v1.FeeSchedule
+	(*CreateFeeScheduleRequest)(nil),   // 10: openmtm.billing.v1.CreateFeeScheduleRequest
+	(*GetFeeScheduleRequest)(nil),      // 11: openmtm.billing.v1.GetFeeScheduleRequest
+	(*ListFeeSchedulesRequest)(nil),    // 12: openmtm.billing.v1.ListFeeSchedulesRequest
+	(*ListFeeSchedulesResponse)(nil),   // 13: openmtm.billing.v1.ListFeeSchedulesResponse
+	(*ServiceFacts)(nil),               // 14: openmtm.billing.v1.ServiceFacts
+	(*PriceServiceRequest)(nil),        // 15: openmtm.billing.v1.PriceServiceRequest
+	(*PricedLine)(nil),                 // 16: openmtm.billing.v1.PricedLine
+	(*PriceServiceResponse)(nil),       // 17: openmtm.billing.v1.PriceServiceResponse
+	(*Adjustment)(nil),                 // 18: openmtm.billing.v1.Adjustment
+	(*ClaimLine)(nil),                  // 19: openmtm.billing.v1.ClaimLine
+	(*Claim)(nil),                      // 20: openmtm.billing.v1.Claim
+	(*GetClaimRequest)(nil),            // 21: openmtm.billing.v1.GetClaimRequest
+	(*ListClaimsRequest)(nil),          // 22: openmtm.billing.v1.ListClaimsRequest
+	(*ListClaimsResponse)(nil),         // 23: openmtm.billing.v1.ListClaimsResponse
+	(*ExportClaims837Request)(nil),     // 24: openmtm.billing.v1.ExportClaims837Request
+	(*ExportClaims837Response)(nil),    // 25: openmtm.billing.v1.ExportClaims837Response
+	(*ImportRemittance835Request)(nil), // 26: openmtm.billing.v1.ImportRemittance835Request
+	(*RemittanceServiceLine)(nil),      // 27: openmtm.billing.v1.RemittanceServiceLine
+	(*RemittanceClaim)(nil),            // 28: openmtm.billing.v1.RemittanceClaim
+	(*Remittance)(nil),                 // 29: openmtm.billing.v1.Remittance
+	(*SegmentError)(nil),               // 30: openmtm.billing.v1.SegmentError
+	(*RemittanceImportSummary)(nil),    // 31: openmtm.billing.v1.RemittanceImportSummary
+	(*GetClaimStatusRequest)(nil),      // 32: openmtm.billing.v1.GetClaimStatusRequest
+	(*ClaimStateChange)(nil),           // 33: openmtm.billing.v1.ClaimStateChange
+	(*ClaimStatus)(nil),                // 34: openmtm.billing.v1.ClaimStatus
+	(*v1.Money)(nil),                   // 35: openmtm.type.v1.Money
+	(v1.ReviewKind)(0),                 // 36: openmtm.type.v1.ReviewKind
 	(*v1.DateRange)(nil),               // 37: openmtm.type.v1.DateRange
 	(*timestamppb.Timestamp)(nil),      // 38: google.protobuf.Timestamp
 	(*v1.Date)(nil),                    // 39: openmtm.type.v1.Date
@@ -3393,98 +3335,98 @@ var file_openmtm_billing_v1_billing_proto_goTypes = []any{
 }
 var file_openmtm_billing_v1_billing_proto_depIdxs = []int32{
 	0,  // 0: openmtm.billing.v1.FeeScheduleLine.cpt_code:type_name -> openmtm.billing.v1.CptCode
-	36, // 1: openmtm.billing.v1.FeeScheduleLine.rate:type_name -> openmtm.type.v1.Money
-	1,  // 2: openmtm.billing.v1.ServiceFee.kind:type_name -> openmtm.billing.v1.ReviewKind
-	36, // 3: openmtm.billing.v1.ServiceFee.rate:type_name -> openmtm.type.v1.Money
+	35, // 1: openmtm.billing.v1.FeeScheduleLine.rate:type_name -> openmtm.type.v1.Money
+	36, // 2: openmtm.billing.v1.ServiceFee.kind:type_name -> openmtm.type.v1.ReviewKind
+	35, // 3: openmtm.billing.v1.ServiceFee.rate:type_name -> openmtm.type.v1.Money
 	0,  // 4: openmtm.billing.v1.ServiceFee.cpt_code:type_name -> openmtm.billing.v1.CptCode
-	7,  // 5: openmtm.billing.v1.FeeSchedule.payer:type_name -> openmtm.billing.v1.Payer
+	6,  // 5: openmtm.billing.v1.FeeSchedule.payer:type_name -> openmtm.billing.v1.Payer
 	37, // 6: openmtm.billing.v1.FeeSchedule.effective:type_name -> openmtm.type.v1.DateRange
-	2,  // 7: openmtm.billing.v1.FeeSchedule.pricing_method:type_name -> openmtm.billing.v1.PricingMethod
-	8,  // 8: openmtm.billing.v1.FeeSchedule.lines:type_name -> openmtm.billing.v1.FeeScheduleLine
-	9,  // 9: openmtm.billing.v1.FeeSchedule.service_fees:type_name -> openmtm.billing.v1.ServiceFee
+	1,  // 7: openmtm.billing.v1.FeeSchedule.pricing_method:type_name -> openmtm.billing.v1.PricingMethod
+	7,  // 8: openmtm.billing.v1.FeeSchedule.lines:type_name -> openmtm.billing.v1.FeeScheduleLine
+	8,  // 9: openmtm.billing.v1.FeeSchedule.service_fees:type_name -> openmtm.billing.v1.ServiceFee
 	38, // 10: openmtm.billing.v1.FeeSchedule.create_time:type_name -> google.protobuf.Timestamp
-	10, // 11: openmtm.billing.v1.CreateFeeScheduleRequest.fee_schedule:type_name -> openmtm.billing.v1.FeeSchedule
+	9,  // 11: openmtm.billing.v1.CreateFeeScheduleRequest.fee_schedule:type_name -> openmtm.billing.v1.FeeSchedule
 	39, // 12: openmtm.billing.v1.ListFeeSchedulesRequest.effective_on:type_name -> openmtm.type.v1.Date
-	10, // 13: openmtm.billing.v1.ListFeeSchedulesResponse.fee_schedules:type_name -> openmtm.billing.v1.FeeSchedule
-	1,  // 14: openmtm.billing.v1.ServiceFacts.kind:type_name -> openmtm.billing.v1.ReviewKind
+	9,  // 13: openmtm.billing.v1.ListFeeSchedulesResponse.fee_schedules:type_name -> openmtm.billing.v1.FeeSchedule
+	36, // 14: openmtm.billing.v1.ServiceFacts.kind:type_name -> openmtm.type.v1.ReviewKind
 	39, // 15: openmtm.billing.v1.ServiceFacts.service_date:type_name -> openmtm.type.v1.Date
-	15, // 16: openmtm.billing.v1.PriceServiceRequest.service:type_name -> openmtm.billing.v1.ServiceFacts
+	14, // 16: openmtm.billing.v1.PriceServiceRequest.service:type_name -> openmtm.billing.v1.ServiceFacts
 	0,  // 17: openmtm.billing.v1.PricedLine.cpt_code:type_name -> openmtm.billing.v1.CptCode
-	36, // 18: openmtm.billing.v1.PricedLine.unit_rate:type_name -> openmtm.type.v1.Money
-	36, // 19: openmtm.billing.v1.PricedLine.amount:type_name -> openmtm.type.v1.Money
-	2,  // 20: openmtm.billing.v1.PriceServiceResponse.pricing_method:type_name -> openmtm.billing.v1.PricingMethod
-	17, // 21: openmtm.billing.v1.PriceServiceResponse.lines:type_name -> openmtm.billing.v1.PricedLine
-	36, // 22: openmtm.billing.v1.PriceServiceResponse.total:type_name -> openmtm.type.v1.Money
-	5,  // 23: openmtm.billing.v1.Adjustment.group:type_name -> openmtm.billing.v1.AdjustmentGroup
-	36, // 24: openmtm.billing.v1.Adjustment.amount:type_name -> openmtm.type.v1.Money
+	35, // 18: openmtm.billing.v1.PricedLine.unit_rate:type_name -> openmtm.type.v1.Money
+	35, // 19: openmtm.billing.v1.PricedLine.amount:type_name -> openmtm.type.v1.Money
+	1,  // 20: openmtm.billing.v1.PriceServiceResponse.pricing_method:type_name -> openmtm.billing.v1.PricingMethod
+	16, // 21: openmtm.billing.v1.PriceServiceResponse.lines:type_name -> openmtm.billing.v1.PricedLine
+	35, // 22: openmtm.billing.v1.PriceServiceResponse.total:type_name -> openmtm.type.v1.Money
+	4,  // 23: openmtm.billing.v1.Adjustment.group:type_name -> openmtm.billing.v1.AdjustmentGroup
+	35, // 24: openmtm.billing.v1.Adjustment.amount:type_name -> openmtm.type.v1.Money
 	0,  // 25: openmtm.billing.v1.ClaimLine.cpt_code:type_name -> openmtm.billing.v1.CptCode
-	36, // 26: openmtm.billing.v1.ClaimLine.charge:type_name -> openmtm.type.v1.Money
+	35, // 26: openmtm.billing.v1.ClaimLine.charge:type_name -> openmtm.type.v1.Money
 	39, // 27: openmtm.billing.v1.ClaimLine.service_date:type_name -> openmtm.type.v1.Date
-	36, // 28: openmtm.billing.v1.ClaimLine.paid:type_name -> openmtm.type.v1.Money
-	19, // 29: openmtm.billing.v1.ClaimLine.adjustments:type_name -> openmtm.billing.v1.Adjustment
+	35, // 28: openmtm.billing.v1.ClaimLine.paid:type_name -> openmtm.type.v1.Money
+	18, // 29: openmtm.billing.v1.ClaimLine.adjustments:type_name -> openmtm.billing.v1.Adjustment
 	40, // 30: openmtm.billing.v1.Claim.member:type_name -> openmtm.type.v1.MemberRef
-	7,  // 31: openmtm.billing.v1.Claim.payer:type_name -> openmtm.billing.v1.Payer
-	3,  // 32: openmtm.billing.v1.Claim.state:type_name -> openmtm.billing.v1.ClaimState
-	20, // 33: openmtm.billing.v1.Claim.lines:type_name -> openmtm.billing.v1.ClaimLine
-	36, // 34: openmtm.billing.v1.Claim.total_charge:type_name -> openmtm.type.v1.Money
-	36, // 35: openmtm.billing.v1.Claim.total_paid:type_name -> openmtm.type.v1.Money
-	36, // 36: openmtm.billing.v1.Claim.patient_responsibility:type_name -> openmtm.type.v1.Money
-	19, // 37: openmtm.billing.v1.Claim.adjustments:type_name -> openmtm.billing.v1.Adjustment
-	4,  // 38: openmtm.billing.v1.Claim.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
+	6,  // 31: openmtm.billing.v1.Claim.payer:type_name -> openmtm.billing.v1.Payer
+	2,  // 32: openmtm.billing.v1.Claim.state:type_name -> openmtm.billing.v1.ClaimState
+	19, // 33: openmtm.billing.v1.Claim.lines:type_name -> openmtm.billing.v1.ClaimLine
+	35, // 34: openmtm.billing.v1.Claim.total_charge:type_name -> openmtm.type.v1.Money
+	35, // 35: openmtm.billing.v1.Claim.total_paid:type_name -> openmtm.type.v1.Money
+	35, // 36: openmtm.billing.v1.Claim.patient_responsibility:type_name -> openmtm.type.v1.Money
+	18, // 37: openmtm.billing.v1.Claim.adjustments:type_name -> openmtm.billing.v1.Adjustment
+	3,  // 38: openmtm.billing.v1.Claim.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
 	38, // 39: openmtm.billing.v1.Claim.create_time:type_name -> google.protobuf.Timestamp
 	38, // 40: openmtm.billing.v1.Claim.submit_time:type_name -> google.protobuf.Timestamp
 	38, // 41: openmtm.billing.v1.Claim.update_time:type_name -> google.protobuf.Timestamp
-	3,  // 42: openmtm.billing.v1.ListClaimsRequest.state:type_name -> openmtm.billing.v1.ClaimState
+	2,  // 42: openmtm.billing.v1.ListClaimsRequest.state:type_name -> openmtm.billing.v1.ClaimState
 	37, // 43: openmtm.billing.v1.ListClaimsRequest.service_dates:type_name -> openmtm.type.v1.DateRange
-	21, // 44: openmtm.billing.v1.ListClaimsResponse.claims:type_name -> openmtm.billing.v1.Claim
+	20, // 44: openmtm.billing.v1.ListClaimsResponse.claims:type_name -> openmtm.billing.v1.Claim
 	0,  // 45: openmtm.billing.v1.RemittanceServiceLine.cpt_code:type_name -> openmtm.billing.v1.CptCode
-	36, // 46: openmtm.billing.v1.RemittanceServiceLine.charge:type_name -> openmtm.type.v1.Money
-	36, // 47: openmtm.billing.v1.RemittanceServiceLine.paid:type_name -> openmtm.type.v1.Money
+	35, // 46: openmtm.billing.v1.RemittanceServiceLine.charge:type_name -> openmtm.type.v1.Money
+	35, // 47: openmtm.billing.v1.RemittanceServiceLine.paid:type_name -> openmtm.type.v1.Money
 	39, // 48: openmtm.billing.v1.RemittanceServiceLine.service_date:type_name -> openmtm.type.v1.Date
-	19, // 49: openmtm.billing.v1.RemittanceServiceLine.adjustments:type_name -> openmtm.billing.v1.Adjustment
-	4,  // 50: openmtm.billing.v1.RemittanceClaim.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
-	36, // 51: openmtm.billing.v1.RemittanceClaim.charge:type_name -> openmtm.type.v1.Money
-	36, // 52: openmtm.billing.v1.RemittanceClaim.paid:type_name -> openmtm.type.v1.Money
-	36, // 53: openmtm.billing.v1.RemittanceClaim.patient_responsibility:type_name -> openmtm.type.v1.Money
-	19, // 54: openmtm.billing.v1.RemittanceClaim.adjustments:type_name -> openmtm.billing.v1.Adjustment
-	28, // 55: openmtm.billing.v1.RemittanceClaim.lines:type_name -> openmtm.billing.v1.RemittanceServiceLine
-	6,  // 56: openmtm.billing.v1.RemittanceClaim.result:type_name -> openmtm.billing.v1.RemittanceClaimResult
-	3,  // 57: openmtm.billing.v1.RemittanceClaim.claim_state:type_name -> openmtm.billing.v1.ClaimState
-	7,  // 58: openmtm.billing.v1.Remittance.payer:type_name -> openmtm.billing.v1.Payer
+	18, // 49: openmtm.billing.v1.RemittanceServiceLine.adjustments:type_name -> openmtm.billing.v1.Adjustment
+	3,  // 50: openmtm.billing.v1.RemittanceClaim.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
+	35, // 51: openmtm.billing.v1.RemittanceClaim.charge:type_name -> openmtm.type.v1.Money
+	35, // 52: openmtm.billing.v1.RemittanceClaim.paid:type_name -> openmtm.type.v1.Money
+	35, // 53: openmtm.billing.v1.RemittanceClaim.patient_responsibility:type_name -> openmtm.type.v1.Money
+	18, // 54: openmtm.billing.v1.RemittanceClaim.adjustments:type_name -> openmtm.billing.v1.Adjustment
+	27, // 55: openmtm.billing.v1.RemittanceClaim.lines:type_name -> openmtm.billing.v1.RemittanceServiceLine
+	5,  // 56: openmtm.billing.v1.RemittanceClaim.result:type_name -> openmtm.billing.v1.RemittanceClaimResult
+	2,  // 57: openmtm.billing.v1.RemittanceClaim.claim_state:type_name -> openmtm.billing.v1.ClaimState
+	6,  // 58: openmtm.billing.v1.Remittance.payer:type_name -> openmtm.billing.v1.Payer
 	39, // 59: openmtm.billing.v1.Remittance.payment_date:type_name -> openmtm.type.v1.Date
-	36, // 60: openmtm.billing.v1.Remittance.payment_amount:type_name -> openmtm.type.v1.Money
-	29, // 61: openmtm.billing.v1.Remittance.claims:type_name -> openmtm.billing.v1.RemittanceClaim
+	35, // 60: openmtm.billing.v1.Remittance.payment_amount:type_name -> openmtm.type.v1.Money
+	28, // 61: openmtm.billing.v1.Remittance.claims:type_name -> openmtm.billing.v1.RemittanceClaim
 	38, // 62: openmtm.billing.v1.Remittance.create_time:type_name -> google.protobuf.Timestamp
-	30, // 63: openmtm.billing.v1.RemittanceImportSummary.remittances:type_name -> openmtm.billing.v1.Remittance
-	31, // 64: openmtm.billing.v1.RemittanceImportSummary.errors:type_name -> openmtm.billing.v1.SegmentError
-	3,  // 65: openmtm.billing.v1.ClaimStateChange.state:type_name -> openmtm.billing.v1.ClaimState
+	29, // 63: openmtm.billing.v1.RemittanceImportSummary.remittances:type_name -> openmtm.billing.v1.Remittance
+	30, // 64: openmtm.billing.v1.RemittanceImportSummary.errors:type_name -> openmtm.billing.v1.SegmentError
+	2,  // 65: openmtm.billing.v1.ClaimStateChange.state:type_name -> openmtm.billing.v1.ClaimState
 	38, // 66: openmtm.billing.v1.ClaimStateChange.time:type_name -> google.protobuf.Timestamp
-	4,  // 67: openmtm.billing.v1.ClaimStateChange.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
-	3,  // 68: openmtm.billing.v1.ClaimStatus.state:type_name -> openmtm.billing.v1.ClaimState
-	4,  // 69: openmtm.billing.v1.ClaimStatus.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
-	36, // 70: openmtm.billing.v1.ClaimStatus.total_charge:type_name -> openmtm.type.v1.Money
-	36, // 71: openmtm.billing.v1.ClaimStatus.total_paid:type_name -> openmtm.type.v1.Money
-	36, // 72: openmtm.billing.v1.ClaimStatus.patient_responsibility:type_name -> openmtm.type.v1.Money
-	19, // 73: openmtm.billing.v1.ClaimStatus.adjustments:type_name -> openmtm.billing.v1.Adjustment
-	34, // 74: openmtm.billing.v1.ClaimStatus.history:type_name -> openmtm.billing.v1.ClaimStateChange
-	11, // 75: openmtm.billing.v1.BillingService.CreateFeeSchedule:input_type -> openmtm.billing.v1.CreateFeeScheduleRequest
-	12, // 76: openmtm.billing.v1.BillingService.GetFeeSchedule:input_type -> openmtm.billing.v1.GetFeeScheduleRequest
-	13, // 77: openmtm.billing.v1.BillingService.ListFeeSchedules:input_type -> openmtm.billing.v1.ListFeeSchedulesRequest
-	16, // 78: openmtm.billing.v1.BillingService.PriceService:input_type -> openmtm.billing.v1.PriceServiceRequest
-	22, // 79: openmtm.billing.v1.BillingService.GetClaim:input_type -> openmtm.billing.v1.GetClaimRequest
-	23, // 80: openmtm.billing.v1.BillingService.ListClaims:input_type -> openmtm.billing.v1.ListClaimsRequest
-	25, // 81: openmtm.billing.v1.BillingService.ExportClaims837:input_type -> openmtm.billing.v1.ExportClaims837Request
-	27, // 82: openmtm.billing.v1.BillingService.ImportRemittance835:input_type -> openmtm.billing.v1.ImportRemittance835Request
-	33, // 83: openmtm.billing.v1.BillingService.GetClaimStatus:input_type -> openmtm.billing.v1.GetClaimStatusRequest
-	10, // 84: openmtm.billing.v1.BillingService.CreateFeeSchedule:output_type -> openmtm.billing.v1.FeeSchedule
-	10, // 85: openmtm.billing.v1.BillingService.GetFeeSchedule:output_type -> openmtm.billing.v1.FeeSchedule
-	14, // 86: openmtm.billing.v1.BillingService.ListFeeSchedules:output_type -> openmtm.billing.v1.ListFeeSchedulesResponse
-	18, // 87: openmtm.billing.v1.BillingService.PriceService:output_type -> openmtm.billing.v1.PriceServiceResponse
-	21, // 88: openmtm.billing.v1.BillingService.GetClaim:output_type -> openmtm.billing.v1.Claim
-	24, // 89: openmtm.billing.v1.BillingService.ListClaims:output_type -> openmtm.billing.v1.ListClaimsResponse
-	26, // 90: openmtm.billing.v1.BillingService.ExportClaims837:output_type -> openmtm.billing.v1.ExportClaims837Response
-	32, // 91: openmtm.billing.v1.BillingService.ImportRemittance835:output_type -> openmtm.billing.v1.RemittanceImportSummary
-	35, // 92: openmtm.billing.v1.BillingService.GetClaimStatus:output_type -> openmtm.billing.v1.ClaimStatus
+	3,  // 67: openmtm.billing.v1.ClaimStateChange.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
+	2,  // 68: openmtm.billing.v1.ClaimStatus.state:type_name -> openmtm.billing.v1.ClaimState
+	3,  // 69: openmtm.billing.v1.ClaimStatus.status_code:type_name -> openmtm.billing.v1.ClaimStatusCode
+	35, // 70: openmtm.billing.v1.ClaimStatus.total_charge:type_name -> openmtm.type.v1.Money
+	35, // 71: openmtm.billing.v1.ClaimStatus.total_paid:type_name -> openmtm.type.v1.Money
+	35, // 72: openmtm.billing.v1.ClaimStatus.patient_responsibility:type_name -> openmtm.type.v1.Money
+	18, // 73: openmtm.billing.v1.ClaimStatus.adjustments:type_name -> openmtm.billing.v1.Adjustment
+	33, // 74: openmtm.billing.v1.ClaimStatus.history:type_name -> openmtm.billing.v1.ClaimStateChange
+	10, // 75: openmtm.billing.v1.BillingService.CreateFeeSchedule:input_type -> openmtm.billing.v1.CreateFeeScheduleRequest
+	11, // 76: openmtm.billing.v1.BillingService.GetFeeSchedule:input_type -> openmtm.billing.v1.GetFeeScheduleRequest
+	12, // 77: openmtm.billing.v1.BillingService.ListFeeSchedules:input_type -> openmtm.billing.v1.ListFeeSchedulesRequest
+	15, // 78: openmtm.billing.v1.BillingService.PriceService:input_type -> openmtm.billing.v1.PriceServiceRequest
+	21, // 79: openmtm.billing.v1.BillingService.GetClaim:input_type -> openmtm.billing.v1.GetClaimRequest
+	22, // 80: openmtm.billing.v1.BillingService.ListClaims:input_type -> openmtm.billing.v1.ListClaimsRequest
+	24, // 81: openmtm.billing.v1.BillingService.ExportClaims837:input_type -> openmtm.billing.v1.ExportClaims837Request
+	26, // 82: openmtm.billing.v1.BillingService.ImportRemittance835:input_type -> openmtm.billing.v1.ImportRemittance835Request
+	32, // 83: openmtm.billing.v1.BillingService.GetClaimStatus:input_type -> openmtm.billing.v1.GetClaimStatusRequest
+	9,  // 84: openmtm.billing.v1.BillingService.CreateFeeSchedule:output_type -> openmtm.billing.v1.FeeSchedule
+	9,  // 85: openmtm.billing.v1.BillingService.GetFeeSchedule:output_type -> openmtm.billing.v1.FeeSchedule
+	13, // 86: openmtm.billing.v1.BillingService.ListFeeSchedules:output_type -> openmtm.billing.v1.ListFeeSchedulesResponse
+	17, // 87: openmtm.billing.v1.BillingService.PriceService:output_type -> openmtm.billing.v1.PriceServiceResponse
+	20, // 88: openmtm.billing.v1.BillingService.GetClaim:output_type -> openmtm.billing.v1.Claim
+	23, // 89: openmtm.billing.v1.BillingService.ListClaims:output_type -> openmtm.billing.v1.ListClaimsResponse
+	25, // 90: openmtm.billing.v1.BillingService.ExportClaims837:output_type -> openmtm.billing.v1.ExportClaims837Response
+	31, // 91: openmtm.billing.v1.BillingService.ImportRemittance835:output_type -> openmtm.billing.v1.RemittanceImportSummary
+	34, // 92: openmtm.billing.v1.BillingService.GetClaimStatus:output_type -> openmtm.billing.v1.ClaimStatus
 	84, // [84:93] is the sub-list for method output_type
 	75, // [75:84] is the sub-list for method input_type
 	75, // [75:75] is the sub-list for extension type_name
@@ -3502,7 +3444,7 @@ func file_openmtm_billing_v1_billing_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_billing_v1_billing_proto_rawDesc), len(file_openmtm_billing_v1_billing_proto_rawDesc)),
-			NumEnums:      7,
+			NumEnums:      6,
 			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -30,59 +30,6 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// Kind of review.
-type ReviewKind int32
-
-const (
-	// Not given.
-	ReviewKind_REVIEW_KIND_UNSPECIFIED ReviewKind = 0
-	// Comprehensive medication review: interactive, real time, with a written summary.
-	ReviewKind_REVIEW_KIND_CMR ReviewKind = 1
-	// Targeted medication review: no Standardized Format required.
-	ReviewKind_REVIEW_KIND_TMR ReviewKind = 2
-)
-
-// Enum value maps for ReviewKind.
-var (
-	ReviewKind_name = map[int32]string{
-		0: "REVIEW_KIND_UNSPECIFIED",
-		1: "REVIEW_KIND_CMR",
-		2: "REVIEW_KIND_TMR",
-	}
-	ReviewKind_value = map[string]int32{
-		"REVIEW_KIND_UNSPECIFIED": 0,
-		"REVIEW_KIND_CMR":         1,
-		"REVIEW_KIND_TMR":         2,
-	}
-)
-
-func (x ReviewKind) Enum() *ReviewKind {
-	p := new(ReviewKind)
-	*p = x
-	return p
-}
-
-func (x ReviewKind) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (ReviewKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[0].Descriptor()
-}
-
-func (ReviewKind) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[0]
-}
-
-func (x ReviewKind) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use ReviewKind.Descriptor instead.
-func (ReviewKind) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{0}
-}
-
 // State of a review.
 type ReviewState int32
 
@@ -120,11 +67,11 @@ func (x ReviewState) String() string {
 }
 
 func (ReviewState) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[1].Descriptor()
+	return file_openmtm_documentation_v1_documentation_proto_enumTypes[0].Descriptor()
 }
 
 func (ReviewState) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[1]
+	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[0]
 }
 
 func (x ReviewState) Number() protoreflect.EnumNumber {
@@ -133,68 +80,7 @@ func (x ReviewState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ReviewState.Descriptor instead.
 func (ReviewState) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{1}
-}
-
-// CMS CMR delivery method (ResDAC codes), also used for TMRs.
-type DeliveryMethod int32
-
-const (
-	// Not given.
-	DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED DeliveryMethod = 0
-	// 01: face-to-face.
-	DeliveryMethod_DELIVERY_METHOD_FACE_TO_FACE DeliveryMethod = 1
-	// 02: telephone.
-	DeliveryMethod_DELIVERY_METHOD_TELEPHONE DeliveryMethod = 2
-	// 03: telehealth (video).
-	DeliveryMethod_DELIVERY_METHOD_TELEHEALTH DeliveryMethod = 3
-	// 99: other.
-	DeliveryMethod_DELIVERY_METHOD_OTHER DeliveryMethod = 99
-)
-
-// Enum value maps for DeliveryMethod.
-var (
-	DeliveryMethod_name = map[int32]string{
-		0:  "DELIVERY_METHOD_UNSPECIFIED",
-		1:  "DELIVERY_METHOD_FACE_TO_FACE",
-		2:  "DELIVERY_METHOD_TELEPHONE",
-		3:  "DELIVERY_METHOD_TELEHEALTH",
-		99: "DELIVERY_METHOD_OTHER",
-	}
-	DeliveryMethod_value = map[string]int32{
-		"DELIVERY_METHOD_UNSPECIFIED":  0,
-		"DELIVERY_METHOD_FACE_TO_FACE": 1,
-		"DELIVERY_METHOD_TELEPHONE":    2,
-		"DELIVERY_METHOD_TELEHEALTH":   3,
-		"DELIVERY_METHOD_OTHER":        99,
-	}
-)
-
-func (x DeliveryMethod) Enum() *DeliveryMethod {
-	p := new(DeliveryMethod)
-	*p = x
-	return p
-}
-
-func (x DeliveryMethod) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (DeliveryMethod) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[2].Descriptor()
-}
-
-func (DeliveryMethod) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[2]
-}
-
-func (x DeliveryMethod) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use DeliveryMethod.Descriptor instead.
-func (DeliveryMethod) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{2}
+	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{0}
 }
 
 // Who the pharmacist held the review with, or who received a summary.
@@ -242,11 +128,11 @@ func (x Recipient) String() string {
 }
 
 func (Recipient) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[3].Descriptor()
+	return file_openmtm_documentation_v1_documentation_proto_enumTypes[1].Descriptor()
 }
 
 func (Recipient) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[3]
+	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[1]
 }
 
 func (x Recipient) Number() protoreflect.EnumNumber {
@@ -255,7 +141,7 @@ func (x Recipient) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Recipient.Descriptor instead.
 func (Recipient) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{3}
+	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{1}
 }
 
 // Where a medication list entry came from.
@@ -307,11 +193,11 @@ func (x MedicationSource) String() string {
 }
 
 func (MedicationSource) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[4].Descriptor()
+	return file_openmtm_documentation_v1_documentation_proto_enumTypes[2].Descriptor()
 }
 
 func (MedicationSource) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[4]
+	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[2]
 }
 
 func (x MedicationSource) Number() protoreflect.EnumNumber {
@@ -320,137 +206,7 @@ func (x MedicationSource) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MedicationSource.Descriptor instead.
 func (MedicationSource) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{4}
-}
-
-// Cipolle/Strand/Morley drug therapy problem categories (domain.md 6.1).
-type ProblemCategory int32
-
-const (
-	// Not given.
-	ProblemCategory_PROBLEM_CATEGORY_UNSPECIFIED ProblemCategory = 0
-	// Indication: unnecessary drug therapy.
-	ProblemCategory_PROBLEM_CATEGORY_UNNECESSARY_DRUG ProblemCategory = 1
-	// Indication: needs additional drug therapy.
-	ProblemCategory_PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG ProblemCategory = 2
-	// Effectiveness: ineffective drug.
-	ProblemCategory_PROBLEM_CATEGORY_INEFFECTIVE_DRUG ProblemCategory = 3
-	// Effectiveness: dosage too low.
-	ProblemCategory_PROBLEM_CATEGORY_DOSAGE_TOO_LOW ProblemCategory = 4
-	// Safety: adverse drug reaction.
-	ProblemCategory_PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION ProblemCategory = 5
-	// Safety: dosage too high.
-	ProblemCategory_PROBLEM_CATEGORY_DOSAGE_TOO_HIGH ProblemCategory = 6
-	// Adherence: nonadherence / noncompliance.
-	ProblemCategory_PROBLEM_CATEGORY_NONADHERENCE ProblemCategory = 7
-)
-
-// Enum value maps for ProblemCategory.
-var (
-	ProblemCategory_name = map[int32]string{
-		0: "PROBLEM_CATEGORY_UNSPECIFIED",
-		1: "PROBLEM_CATEGORY_UNNECESSARY_DRUG",
-		2: "PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG",
-		3: "PROBLEM_CATEGORY_INEFFECTIVE_DRUG",
-		4: "PROBLEM_CATEGORY_DOSAGE_TOO_LOW",
-		5: "PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION",
-		6: "PROBLEM_CATEGORY_DOSAGE_TOO_HIGH",
-		7: "PROBLEM_CATEGORY_NONADHERENCE",
-	}
-	ProblemCategory_value = map[string]int32{
-		"PROBLEM_CATEGORY_UNSPECIFIED":           0,
-		"PROBLEM_CATEGORY_UNNECESSARY_DRUG":      1,
-		"PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG": 2,
-		"PROBLEM_CATEGORY_INEFFECTIVE_DRUG":      3,
-		"PROBLEM_CATEGORY_DOSAGE_TOO_LOW":        4,
-		"PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION": 5,
-		"PROBLEM_CATEGORY_DOSAGE_TOO_HIGH":       6,
-		"PROBLEM_CATEGORY_NONADHERENCE":          7,
-	}
-)
-
-func (x ProblemCategory) Enum() *ProblemCategory {
-	p := new(ProblemCategory)
-	*p = x
-	return p
-}
-
-func (x ProblemCategory) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (ProblemCategory) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[5].Descriptor()
-}
-
-func (ProblemCategory) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[5]
-}
-
-func (x ProblemCategory) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use ProblemCategory.Descriptor instead.
-func (ProblemCategory) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{5}
-}
-
-// Severity of a drug therapy problem.
-type Severity int32
-
-const (
-	// Not given.
-	Severity_SEVERITY_UNSPECIFIED Severity = 0
-	// Low.
-	Severity_SEVERITY_LOW Severity = 1
-	// Moderate.
-	Severity_SEVERITY_MODERATE Severity = 2
-	// High.
-	Severity_SEVERITY_HIGH Severity = 3
-)
-
-// Enum value maps for Severity.
-var (
-	Severity_name = map[int32]string{
-		0: "SEVERITY_UNSPECIFIED",
-		1: "SEVERITY_LOW",
-		2: "SEVERITY_MODERATE",
-		3: "SEVERITY_HIGH",
-	}
-	Severity_value = map[string]int32{
-		"SEVERITY_UNSPECIFIED": 0,
-		"SEVERITY_LOW":         1,
-		"SEVERITY_MODERATE":    2,
-		"SEVERITY_HIGH":        3,
-	}
-)
-
-func (x Severity) Enum() *Severity {
-	p := new(Severity)
-	*p = x
-	return p
-}
-
-func (x Severity) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (Severity) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[6].Descriptor()
-}
-
-func (Severity) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[6]
-}
-
-func (x Severity) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use Severity.Descriptor instead.
-func (Severity) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{6}
+	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{2}
 }
 
 // Who a recommendation is addressed to.
@@ -490,11 +246,11 @@ func (x RecommendationAudience) String() string {
 }
 
 func (RecommendationAudience) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[7].Descriptor()
+	return file_openmtm_documentation_v1_documentation_proto_enumTypes[3].Descriptor()
 }
 
 func (RecommendationAudience) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[7]
+	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[3]
 }
 
 func (x RecommendationAudience) Number() protoreflect.EnumNumber {
@@ -503,7 +259,7 @@ func (x RecommendationAudience) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RecommendationAudience.Descriptor instead.
 func (RecommendationAudience) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{7}
+	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{3}
 }
 
 // What became of a recommendation.
@@ -555,11 +311,11 @@ func (x RecommendationOutcome) String() string {
 }
 
 func (RecommendationOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[8].Descriptor()
+	return file_openmtm_documentation_v1_documentation_proto_enumTypes[4].Descriptor()
 }
 
 func (RecommendationOutcome) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[8]
+	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[4]
 }
 
 func (x RecommendationOutcome) Number() protoreflect.EnumNumber {
@@ -568,7 +324,7 @@ func (x RecommendationOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RecommendationOutcome.Descriptor instead.
 func (RecommendationOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{8}
+	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{4}
 }
 
 // How the written summary was delivered.
@@ -620,11 +376,11 @@ func (x SummaryChannel) String() string {
 }
 
 func (SummaryChannel) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_documentation_v1_documentation_proto_enumTypes[9].Descriptor()
+	return file_openmtm_documentation_v1_documentation_proto_enumTypes[5].Descriptor()
 }
 
 func (SummaryChannel) Type() protoreflect.EnumType {
-	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[9]
+	return &file_openmtm_documentation_v1_documentation_proto_enumTypes[5]
 }
 
 func (x SummaryChannel) Number() protoreflect.EnumNumber {
@@ -633,7 +389,7 @@ func (x SummaryChannel) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SummaryChannel.Descriptor instead.
 func (SummaryChannel) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{9}
+	return file_openmtm_documentation_v1_documentation_proto_rawDescGZIP(), []int{5}
 }
 
 // A drug on the member's medication list, as reviewed by the pharmacist.
@@ -778,11 +534,11 @@ type DrugTherapyProblem struct {
 	// Id within the review; assigned by the server when empty.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	// DTP category.
-	Category ProblemCategory `protobuf:"varint,2,opt,name=category,proto3,enum=openmtm.documentation.v1.ProblemCategory" json:"category,omitempty"`
+	Category v1.ProblemCategory `protobuf:"varint,2,opt,name=category,proto3,enum=openmtm.type.v1.ProblemCategory" json:"category,omitempty"`
 	// NCPDP reason-for-service code (439-E4), e.g. "DD", "TD", "SC".
 	ReasonForService string `protobuf:"bytes,3,opt,name=reason_for_service,json=reasonForService,proto3" json:"reason_for_service,omitempty"`
 	// Severity.
-	Severity Severity `protobuf:"varint,4,opt,name=severity,proto3,enum=openmtm.documentation.v1.Severity" json:"severity,omitempty"`
+	Severity v1.Severity `protobuf:"varint,4,opt,name=severity,proto3,enum=openmtm.type.v1.Severity" json:"severity,omitempty"`
 	// The drug involved, as named in the medication list.
 	Drug string `protobuf:"bytes,5,opt,name=drug,proto3" json:"drug,omitempty"`
 	// Id of the medication entry involved, when on the list.
@@ -836,11 +592,11 @@ func (x *DrugTherapyProblem) GetId() string {
 	return ""
 }
 
-func (x *DrugTherapyProblem) GetCategory() ProblemCategory {
+func (x *DrugTherapyProblem) GetCategory() v1.ProblemCategory {
 	if x != nil {
 		return x.Category
 	}
-	return ProblemCategory_PROBLEM_CATEGORY_UNSPECIFIED
+	return v1.ProblemCategory(0)
 }
 
 func (x *DrugTherapyProblem) GetReasonForService() string {
@@ -850,11 +606,11 @@ func (x *DrugTherapyProblem) GetReasonForService() string {
 	return ""
 }
 
-func (x *DrugTherapyProblem) GetSeverity() Severity {
+func (x *DrugTherapyProblem) GetSeverity() v1.Severity {
 	if x != nil {
 		return x.Severity
 	}
-	return Severity_SEVERITY_UNSPECIFIED
+	return v1.Severity(0)
 }
 
 func (x *DrugTherapyProblem) GetDrug() string {
@@ -1478,7 +1234,7 @@ type Review struct {
 	// "networks/{network}/reviews/{review}". Output only.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// CMR or TMR.
-	Kind ReviewKind `protobuf:"varint,2,opt,name=kind,proto3,enum=openmtm.documentation.v1.ReviewKind" json:"kind,omitempty"`
+	Kind v1.ReviewKind `protobuf:"varint,2,opt,name=kind,proto3,enum=openmtm.type.v1.ReviewKind" json:"kind,omitempty"`
 	// State. Output only.
 	State ReviewState `protobuf:"varint,3,opt,name=state,proto3,enum=openmtm.documentation.v1.ReviewState" json:"state,omitempty"`
 	// The member.
@@ -1492,7 +1248,7 @@ type Review struct {
 	// Date of service.
 	ServiceDate *v1.Date `protobuf:"bytes,8,opt,name=service_date,json=serviceDate,proto3" json:"service_date,omitempty"`
 	// How the review was held.
-	DeliveryMethod DeliveryMethod `protobuf:"varint,9,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.documentation.v1.DeliveryMethod" json:"delivery_method,omitempty"`
+	DeliveryMethod v1.DeliveryMethod `protobuf:"varint,9,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_method,omitempty"`
 	// Who the pharmacist held it with.
 	Recipient Recipient `protobuf:"varint,10,opt,name=recipient,proto3,enum=openmtm.documentation.v1.Recipient" json:"recipient,omitempty"`
 	// Name of the representative, when the recipient is not the beneficiary
@@ -1580,11 +1336,11 @@ func (x *Review) GetName() string {
 	return ""
 }
 
-func (x *Review) GetKind() ReviewKind {
+func (x *Review) GetKind() v1.ReviewKind {
 	if x != nil {
 		return x.Kind
 	}
-	return ReviewKind_REVIEW_KIND_UNSPECIFIED
+	return v1.ReviewKind(0)
 }
 
 func (x *Review) GetState() ReviewState {
@@ -1629,11 +1385,11 @@ func (x *Review) GetServiceDate() *v1.Date {
 	return nil
 }
 
-func (x *Review) GetDeliveryMethod() DeliveryMethod {
+func (x *Review) GetDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethod
 	}
-	return DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED
+	return v1.DeliveryMethod(0)
 }
 
 func (x *Review) GetRecipient() Recipient {
@@ -1921,7 +1677,7 @@ type ListReviewsRequest struct {
 	// Only this state, when set.
 	State ReviewState `protobuf:"varint,3,opt,name=state,proto3,enum=openmtm.documentation.v1.ReviewState" json:"state,omitempty"`
 	// Only this kind, when set.
-	Kind ReviewKind `protobuf:"varint,4,opt,name=kind,proto3,enum=openmtm.documentation.v1.ReviewKind" json:"kind,omitempty"`
+	Kind v1.ReviewKind `protobuf:"varint,4,opt,name=kind,proto3,enum=openmtm.type.v1.ReviewKind" json:"kind,omitempty"`
 	// Only this pharmacist's reviews, when set.
 	PharmacistNpi string `protobuf:"bytes,5,opt,name=pharmacist_npi,json=pharmacistNpi,proto3" json:"pharmacist_npi,omitempty"`
 	// Only reviews with a service date in this range, when set.
@@ -1987,11 +1743,11 @@ func (x *ListReviewsRequest) GetState() ReviewState {
 	return ReviewState_REVIEW_STATE_UNSPECIFIED
 }
 
-func (x *ListReviewsRequest) GetKind() ReviewKind {
+func (x *ListReviewsRequest) GetKind() v1.ReviewKind {
 	if x != nil {
 		return x.Kind
 	}
-	return ReviewKind_REVIEW_KIND_UNSPECIFIED
+	return v1.ReviewKind(0)
 }
 
 func (x *ListReviewsRequest) GetPharmacistNpi() string {
@@ -2564,7 +2320,7 @@ var File_openmtm_documentation_v1_documentation_proto protoreflect.FileDescripto
 
 const file_openmtm_documentation_v1_documentation_proto_rawDesc = "" +
 	"\n" +
-	",openmtm/documentation/v1/documentation.proto\x12\x18openmtm.documentation.v1\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/types.proto\"\x88\x03\n" +
+	",openmtm/documentation/v1/documentation.proto\x12\x18openmtm.documentation.v1\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"\x88\x03\n" +
 	"\x0fMedicationEntry\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\tdrug_name\x18\x02 \x01(\tR\bdrugName\x12\x1a\n" +
@@ -2584,12 +2340,12 @@ const file_openmtm_documentation_v1_documentation_proto_rawDesc = "" +
 	"\bclaim_id\x18\n" +
 	" \x01(\tR\aclaimId\x124\n" +
 	"\n" +
-	"start_date\x18\v \x01(\v2\x15.openmtm.type.v1.DateR\tstartDate\"\x90\x03\n" +
+	"start_date\x18\v \x01(\v2\x15.openmtm.type.v1.DateR\tstartDate\"\xfe\x02\n" +
 	"\x12DrugTherapyProblem\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12E\n" +
-	"\bcategory\x18\x02 \x01(\x0e2).openmtm.documentation.v1.ProblemCategoryR\bcategory\x12,\n" +
-	"\x12reason_for_service\x18\x03 \x01(\tR\x10reasonForService\x12>\n" +
-	"\bseverity\x18\x04 \x01(\x0e2\".openmtm.documentation.v1.SeverityR\bseverity\x12\x12\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12<\n" +
+	"\bcategory\x18\x02 \x01(\x0e2 .openmtm.type.v1.ProblemCategoryR\bcategory\x12,\n" +
+	"\x12reason_for_service\x18\x03 \x01(\tR\x10reasonForService\x125\n" +
+	"\bseverity\x18\x04 \x01(\x0e2\x19.openmtm.type.v1.SeverityR\bseverity\x12\x12\n" +
 	"\x04drug\x18\x05 \x01(\tR\x04drug\x12\x1e\n" +
 	"\n" +
 	"medication\x18\x06 \x01(\tR\n" +
@@ -2658,17 +2414,17 @@ const file_openmtm_documentation_v1_documentation_proto_rawDesc = "" +
 	"\x0fSummaryDelivery\x128\n" +
 	"\fdelivered_on\x18\x01 \x01(\v2\x15.openmtm.type.v1.DateR\vdeliveredOn\x12B\n" +
 	"\achannel\x18\x02 \x01(\x0e2(.openmtm.documentation.v1.SummaryChannelR\achannel\x12A\n" +
-	"\trecipient\x18\x03 \x01(\x0e2#.openmtm.documentation.v1.RecipientR\trecipient\"\xe4\r\n" +
+	"\trecipient\x18\x03 \x01(\x0e2#.openmtm.documentation.v1.RecipientR\trecipient\"\xd2\r\n" +
 	"\x06Review\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x128\n" +
-	"\x04kind\x18\x02 \x01(\x0e2$.openmtm.documentation.v1.ReviewKindR\x04kind\x12;\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12/\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1b.openmtm.type.v1.ReviewKindR\x04kind\x12;\n" +
 	"\x05state\x18\x03 \x01(\x0e2%.openmtm.documentation.v1.ReviewStateR\x05state\x122\n" +
 	"\x06member\x18\x04 \x01(\v2\x1a.openmtm.type.v1.MemberRefR\x06member\x12 \n" +
 	"\vappointment\x18\x05 \x01(\tR\vappointment\x12\x1a\n" +
 	"\breferral\x18\x06 \x01(\tR\breferral\x12%\n" +
 	"\x0epharmacist_npi\x18\a \x01(\tR\rpharmacistNpi\x128\n" +
-	"\fservice_date\x18\b \x01(\v2\x15.openmtm.type.v1.DateR\vserviceDate\x12Q\n" +
-	"\x0fdelivery_method\x18\t \x01(\x0e2(.openmtm.documentation.v1.DeliveryMethodR\x0edeliveryMethod\x12A\n" +
+	"\fservice_date\x18\b \x01(\v2\x15.openmtm.type.v1.DateR\vserviceDate\x12H\n" +
+	"\x0fdelivery_method\x18\t \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0edeliveryMethod\x12A\n" +
 	"\trecipient\x18\n" +
 	" \x01(\x0e2#.openmtm.documentation.v1.RecipientR\trecipient\x12/\n" +
 	"\x13representative_name\x18\v \x01(\tR\x12representativeName\x12\x18\n" +
@@ -2703,12 +2459,12 @@ const file_openmtm_documentation_v1_documentation_proto_rawDesc = "" +
 	"\x06review\x18\x03 \x01(\v2 .openmtm.documentation.v1.ReviewR\x06review\x12/\n" +
 	"\x13prefill_medications\x18\x04 \x01(\bR\x12prefillMedications\"&\n" +
 	"\x10GetReviewRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x91\x03\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"\x88\x03\n" +
 	"\x12ListReviewsRequest\x12\x16\n" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x16\n" +
 	"\x06member\x18\x02 \x01(\tR\x06member\x12;\n" +
-	"\x05state\x18\x03 \x01(\x0e2%.openmtm.documentation.v1.ReviewStateR\x05state\x128\n" +
-	"\x04kind\x18\x04 \x01(\x0e2$.openmtm.documentation.v1.ReviewKindR\x04kind\x12%\n" +
+	"\x05state\x18\x03 \x01(\x0e2%.openmtm.documentation.v1.ReviewStateR\x05state\x12/\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x1b.openmtm.type.v1.ReviewKindR\x04kind\x12%\n" +
 	"\x0epharmacist_npi\x18\x05 \x01(\tR\rpharmacistNpi\x12?\n" +
 	"\rservice_dates\x18\x06 \x01(\v2\x1a.openmtm.type.v1.DateRangeR\fserviceDates\x120\n" +
 	"\x14summary_pending_only\x18\a \x01(\bR\x12summaryPendingOnly\x12\x1b\n" +
@@ -2746,22 +2502,11 @@ const file_openmtm_documentation_v1_documentation_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x128\n" +
 	"\fdelivered_on\x18\x02 \x01(\v2\x15.openmtm.type.v1.DateR\vdeliveredOn\x12B\n" +
 	"\achannel\x18\x03 \x01(\x0e2(.openmtm.documentation.v1.SummaryChannelR\achannel\x12A\n" +
-	"\trecipient\x18\x04 \x01(\x0e2#.openmtm.documentation.v1.RecipientR\trecipient*S\n" +
-	"\n" +
-	"ReviewKind\x12\x1b\n" +
-	"\x17REVIEW_KIND_UNSPECIFIED\x10\x00\x12\x13\n" +
-	"\x0fREVIEW_KIND_CMR\x10\x01\x12\x13\n" +
-	"\x0fREVIEW_KIND_TMR\x10\x02*_\n" +
+	"\trecipient\x18\x04 \x01(\x0e2#.openmtm.documentation.v1.RecipientR\trecipient*_\n" +
 	"\vReviewState\x12\x1c\n" +
 	"\x18REVIEW_STATE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12REVIEW_STATE_DRAFT\x10\x01\x12\x1a\n" +
-	"\x16REVIEW_STATE_FINALIZED\x10\x02*\xad\x01\n" +
-	"\x0eDeliveryMethod\x12\x1f\n" +
-	"\x1bDELIVERY_METHOD_UNSPECIFIED\x10\x00\x12 \n" +
-	"\x1cDELIVERY_METHOD_FACE_TO_FACE\x10\x01\x12\x1d\n" +
-	"\x19DELIVERY_METHOD_TELEPHONE\x10\x02\x12\x1e\n" +
-	"\x1aDELIVERY_METHOD_TELEHEALTH\x10\x03\x12\x19\n" +
-	"\x15DELIVERY_METHOD_OTHER\x10c*\x89\x01\n" +
+	"\x16REVIEW_STATE_FINALIZED\x10\x02*\x89\x01\n" +
 	"\tRecipient\x12\x19\n" +
 	"\x15RECIPIENT_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15RECIPIENT_BENEFICIARY\x10\x01\x12\x17\n" +
@@ -2774,21 +2519,7 @@ const file_openmtm_documentation_v1_documentation_proto_rawDesc = "" +
 	"\"MEDICATION_SOURCE_PATIENT_REPORTED\x10\x02\x12\x19\n" +
 	"\x15MEDICATION_SOURCE_OTC\x10\x03\x12\x1c\n" +
 	"\x18MEDICATION_SOURCE_HERBAL\x10\x04\x12 \n" +
-	"\x1cMEDICATION_SOURCE_SUPPLEMENT\x10\x05*\xc7\x02\n" +
-	"\x0fProblemCategory\x12 \n" +
-	"\x1cPROBLEM_CATEGORY_UNSPECIFIED\x10\x00\x12%\n" +
-	"!PROBLEM_CATEGORY_UNNECESSARY_DRUG\x10\x01\x12*\n" +
-	"&PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG\x10\x02\x12%\n" +
-	"!PROBLEM_CATEGORY_INEFFECTIVE_DRUG\x10\x03\x12#\n" +
-	"\x1fPROBLEM_CATEGORY_DOSAGE_TOO_LOW\x10\x04\x12*\n" +
-	"&PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION\x10\x05\x12$\n" +
-	" PROBLEM_CATEGORY_DOSAGE_TOO_HIGH\x10\x06\x12!\n" +
-	"\x1dPROBLEM_CATEGORY_NONADHERENCE\x10\a*`\n" +
-	"\bSeverity\x12\x18\n" +
-	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x10\n" +
-	"\fSEVERITY_LOW\x10\x01\x12\x15\n" +
-	"\x11SEVERITY_MODERATE\x10\x02\x12\x11\n" +
-	"\rSEVERITY_HIGH\x10\x03*\x8e\x01\n" +
+	"\x1cMEDICATION_SOURCE_SUPPLEMENT\x10\x05*\x8e\x01\n" +
 	"\x16RecommendationAudience\x12'\n" +
 	"#RECOMMENDATION_AUDIENCE_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fRECOMMENDATION_AUDIENCE_PATIENT\x10\x01\x12&\n" +
@@ -2831,111 +2562,111 @@ func file_openmtm_documentation_v1_documentation_proto_rawDescGZIP() []byte {
 	return file_openmtm_documentation_v1_documentation_proto_rawDescData
 }
 
-var file_openmtm_documentation_v1_documentation_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_openmtm_documentation_v1_documentation_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
 var file_openmtm_documentation_v1_documentation_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_openmtm_documentation_v1_documentation_proto_goTypes = []any{
-	(ReviewKind)(0),                         // 0: openmtm.documentation.v1.ReviewKind
-	(ReviewState)(0),                        // 1: openmtm.documentation.v1.ReviewState
-	(DeliveryMethod)(0),                     // 2: openmtm.documentation.v1.DeliveryMethod
-	(Recipient)(0),                          // 3: openmtm.documentation.v1.Recipient
-	(MedicationSource)(0),                   // 4: openmtm.documentation.v1.MedicationSource
-	(ProblemCategory)(0),                    // 5: openmtm.documentation.v1.ProblemCategory
-	(Severity)(0),                           // 6: openmtm.documentation.v1.Severity
-	(RecommendationAudience)(0),             // 7: openmtm.documentation.v1.RecommendationAudience
-	(RecommendationOutcome)(0),              // 8: openmtm.documentation.v1.RecommendationOutcome
-	(SummaryChannel)(0),                     // 9: openmtm.documentation.v1.SummaryChannel
-	(*MedicationEntry)(nil),                 // 10: openmtm.documentation.v1.MedicationEntry
-	(*DrugTherapyProblem)(nil),              // 11: openmtm.documentation.v1.DrugTherapyProblem
-	(*Recommendation)(nil),                  // 12: openmtm.documentation.v1.Recommendation
-	(*ActionPlanItem)(nil),                  // 13: openmtm.documentation.v1.ActionPlanItem
-	(*PersonalMedicationListRow)(nil),       // 14: openmtm.documentation.v1.PersonalMedicationListRow
-	(*Allergy)(nil),                         // 15: openmtm.documentation.v1.Allergy
-	(*CoverLetter)(nil),                     // 16: openmtm.documentation.v1.CoverLetter
-	(*SummaryDelivery)(nil),                 // 17: openmtm.documentation.v1.SummaryDelivery
-	(*Review)(nil),                          // 18: openmtm.documentation.v1.Review
-	(*StartReviewRequest)(nil),              // 19: openmtm.documentation.v1.StartReviewRequest
-	(*GetReviewRequest)(nil),                // 20: openmtm.documentation.v1.GetReviewRequest
-	(*ListReviewsRequest)(nil),              // 21: openmtm.documentation.v1.ListReviewsRequest
-	(*ListReviewsResponse)(nil),             // 22: openmtm.documentation.v1.ListReviewsResponse
-	(*UpdateReviewRequest)(nil),             // 23: openmtm.documentation.v1.UpdateReviewRequest
-	(*FinalizeReviewRequest)(nil),           // 24: openmtm.documentation.v1.FinalizeReviewRequest
-	(*RenderStandardFormatRequest)(nil),     // 25: openmtm.documentation.v1.RenderStandardFormatRequest
-	(*RenderStandardFormatResponse)(nil),    // 26: openmtm.documentation.v1.RenderStandardFormatResponse
-	(*ExportFhirRequest)(nil),               // 27: openmtm.documentation.v1.ExportFhirRequest
-	(*ExportFhirResponse)(nil),              // 28: openmtm.documentation.v1.ExportFhirResponse
-	(*RecordPrescriberResponseRequest)(nil), // 29: openmtm.documentation.v1.RecordPrescriberResponseRequest
-	(*MarkSummaryDeliveredRequest)(nil),     // 30: openmtm.documentation.v1.MarkSummaryDeliveredRequest
-	(*v1.Date)(nil),                         // 31: openmtm.type.v1.Date
-	(*v1.MemberRef)(nil),                    // 32: openmtm.type.v1.MemberRef
+	(ReviewState)(0),                        // 0: openmtm.documentation.v1.ReviewState
+	(Recipient)(0),                          // 1: openmtm.documentation.v1.Recipient
+	(MedicationSource)(0),                   // 2: openmtm.documentation.v1.MedicationSource
+	(RecommendationAudience)(0),             // 3: openmtm.documentation.v1.RecommendationAudience
+	(RecommendationOutcome)(0),              // 4: openmtm.documentation.v1.RecommendationOutcome
+	(SummaryChannel)(0),                     // 5: openmtm.documentation.v1.SummaryChannel
+	(*MedicationEntry)(nil),                 // 6: openmtm.documentation.v1.MedicationEntry
+	(*DrugTherapyProblem)(nil),              // 7: openmtm.documentation.v1.DrugTherapyProblem
+	(*Recommendation)(nil),                  // 8: openmtm.documentation.v1.Recommendation
+	(*ActionPlanItem)(nil),                  // 9: openmtm.documentation.v1.ActionPlanItem
+	(*PersonalMedicationListRow)(nil),       // 10: openmtm.documentation.v1.PersonalMedicationListRow
+	(*Allergy)(nil),                         // 11: openmtm.documentation.v1.Allergy
+	(*CoverLetter)(nil),                     // 12: openmtm.documentation.v1.CoverLetter
+	(*SummaryDelivery)(nil),                 // 13: openmtm.documentation.v1.SummaryDelivery
+	(*Review)(nil),                          // 14: openmtm.documentation.v1.Review
+	(*StartReviewRequest)(nil),              // 15: openmtm.documentation.v1.StartReviewRequest
+	(*GetReviewRequest)(nil),                // 16: openmtm.documentation.v1.GetReviewRequest
+	(*ListReviewsRequest)(nil),              // 17: openmtm.documentation.v1.ListReviewsRequest
+	(*ListReviewsResponse)(nil),             // 18: openmtm.documentation.v1.ListReviewsResponse
+	(*UpdateReviewRequest)(nil),             // 19: openmtm.documentation.v1.UpdateReviewRequest
+	(*FinalizeReviewRequest)(nil),           // 20: openmtm.documentation.v1.FinalizeReviewRequest
+	(*RenderStandardFormatRequest)(nil),     // 21: openmtm.documentation.v1.RenderStandardFormatRequest
+	(*RenderStandardFormatResponse)(nil),    // 22: openmtm.documentation.v1.RenderStandardFormatResponse
+	(*ExportFhirRequest)(nil),               // 23: openmtm.documentation.v1.ExportFhirRequest
+	(*ExportFhirResponse)(nil),              // 24: openmtm.documentation.v1.ExportFhirResponse
+	(*RecordPrescriberResponseRequest)(nil), // 25: openmtm.documentation.v1.RecordPrescriberResponseRequest
+	(*MarkSummaryDeliveredRequest)(nil),     // 26: openmtm.documentation.v1.MarkSummaryDeliveredRequest
+	(*v1.Date)(nil),                         // 27: openmtm.type.v1.Date
+	(v1.ProblemCategory)(0),                 // 28: openmtm.type.v1.ProblemCategory
+	(v1.Severity)(0),                        // 29: openmtm.type.v1.Severity
+	(v1.ReviewKind)(0),                      // 30: openmtm.type.v1.ReviewKind
+	(*v1.MemberRef)(nil),                    // 31: openmtm.type.v1.MemberRef
+	(v1.DeliveryMethod)(0),                  // 32: openmtm.type.v1.DeliveryMethod
 	(*timestamppb.Timestamp)(nil),           // 33: google.protobuf.Timestamp
 	(*v1.DateRange)(nil),                    // 34: openmtm.type.v1.DateRange
 	(*fieldmaskpb.FieldMask)(nil),           // 35: google.protobuf.FieldMask
 	(*structpb.Struct)(nil),                 // 36: google.protobuf.Struct
 }
 var file_openmtm_documentation_v1_documentation_proto_depIdxs = []int32{
-	4,  // 0: openmtm.documentation.v1.MedicationEntry.source:type_name -> openmtm.documentation.v1.MedicationSource
-	31, // 1: openmtm.documentation.v1.MedicationEntry.start_date:type_name -> openmtm.type.v1.Date
-	5,  // 2: openmtm.documentation.v1.DrugTherapyProblem.category:type_name -> openmtm.documentation.v1.ProblemCategory
-	6,  // 3: openmtm.documentation.v1.DrugTherapyProblem.severity:type_name -> openmtm.documentation.v1.Severity
-	7,  // 4: openmtm.documentation.v1.Recommendation.audience:type_name -> openmtm.documentation.v1.RecommendationAudience
-	31, // 5: openmtm.documentation.v1.Recommendation.sent_on:type_name -> openmtm.type.v1.Date
-	8,  // 6: openmtm.documentation.v1.Recommendation.outcome:type_name -> openmtm.documentation.v1.RecommendationOutcome
-	31, // 7: openmtm.documentation.v1.Recommendation.responded_on:type_name -> openmtm.type.v1.Date
-	31, // 8: openmtm.documentation.v1.PersonalMedicationListRow.start_date:type_name -> openmtm.type.v1.Date
-	31, // 9: openmtm.documentation.v1.PersonalMedicationListRow.stop_date:type_name -> openmtm.type.v1.Date
-	31, // 10: openmtm.documentation.v1.CoverLetter.letter_date:type_name -> openmtm.type.v1.Date
-	31, // 11: openmtm.documentation.v1.SummaryDelivery.delivered_on:type_name -> openmtm.type.v1.Date
-	9,  // 12: openmtm.documentation.v1.SummaryDelivery.channel:type_name -> openmtm.documentation.v1.SummaryChannel
-	3,  // 13: openmtm.documentation.v1.SummaryDelivery.recipient:type_name -> openmtm.documentation.v1.Recipient
-	0,  // 14: openmtm.documentation.v1.Review.kind:type_name -> openmtm.documentation.v1.ReviewKind
-	1,  // 15: openmtm.documentation.v1.Review.state:type_name -> openmtm.documentation.v1.ReviewState
-	32, // 16: openmtm.documentation.v1.Review.member:type_name -> openmtm.type.v1.MemberRef
-	31, // 17: openmtm.documentation.v1.Review.service_date:type_name -> openmtm.type.v1.Date
-	2,  // 18: openmtm.documentation.v1.Review.delivery_method:type_name -> openmtm.documentation.v1.DeliveryMethod
-	3,  // 19: openmtm.documentation.v1.Review.recipient:type_name -> openmtm.documentation.v1.Recipient
-	10, // 20: openmtm.documentation.v1.Review.medications:type_name -> openmtm.documentation.v1.MedicationEntry
-	11, // 21: openmtm.documentation.v1.Review.problems:type_name -> openmtm.documentation.v1.DrugTherapyProblem
-	12, // 22: openmtm.documentation.v1.Review.recommendations:type_name -> openmtm.documentation.v1.Recommendation
-	13, // 23: openmtm.documentation.v1.Review.action_plan:type_name -> openmtm.documentation.v1.ActionPlanItem
-	14, // 24: openmtm.documentation.v1.Review.personal_medication_list:type_name -> openmtm.documentation.v1.PersonalMedicationListRow
-	15, // 25: openmtm.documentation.v1.Review.allergies:type_name -> openmtm.documentation.v1.Allergy
-	16, // 26: openmtm.documentation.v1.Review.cover_letter:type_name -> openmtm.documentation.v1.CoverLetter
-	31, // 27: openmtm.documentation.v1.Review.summary_due_on:type_name -> openmtm.type.v1.Date
-	17, // 28: openmtm.documentation.v1.Review.summary_delivery:type_name -> openmtm.documentation.v1.SummaryDelivery
+	2,  // 0: openmtm.documentation.v1.MedicationEntry.source:type_name -> openmtm.documentation.v1.MedicationSource
+	27, // 1: openmtm.documentation.v1.MedicationEntry.start_date:type_name -> openmtm.type.v1.Date
+	28, // 2: openmtm.documentation.v1.DrugTherapyProblem.category:type_name -> openmtm.type.v1.ProblemCategory
+	29, // 3: openmtm.documentation.v1.DrugTherapyProblem.severity:type_name -> openmtm.type.v1.Severity
+	3,  // 4: openmtm.documentation.v1.Recommendation.audience:type_name -> openmtm.documentation.v1.RecommendationAudience
+	27, // 5: openmtm.documentation.v1.Recommendation.sent_on:type_name -> openmtm.type.v1.Date
+	4,  // 6: openmtm.documentation.v1.Recommendation.outcome:type_name -> openmtm.documentation.v1.RecommendationOutcome
+	27, // 7: openmtm.documentation.v1.Recommendation.responded_on:type_name -> openmtm.type.v1.Date
+	27, // 8: openmtm.documentation.v1.PersonalMedicationListRow.start_date:type_name -> openmtm.type.v1.Date
+	27, // 9: openmtm.documentation.v1.PersonalMedicationListRow.stop_date:type_name -> openmtm.type.v1.Date
+	27, // 10: openmtm.documentation.v1.CoverLetter.letter_date:type_name -> openmtm.type.v1.Date
+	27, // 11: openmtm.documentation.v1.SummaryDelivery.delivered_on:type_name -> openmtm.type.v1.Date
+	5,  // 12: openmtm.documentation.v1.SummaryDelivery.channel:type_name -> openmtm.documentation.v1.SummaryChannel
+	1,  // 13: openmtm.documentation.v1.SummaryDelivery.recipient:type_name -> openmtm.documentation.v1.Recipient
+	30, // 14: openmtm.documentation.v1.Review.kind:type_name -> openmtm.type.v1.ReviewKind
+	0,  // 15: openmtm.documentation.v1.Review.state:type_name -> openmtm.documentation.v1.ReviewState
+	31, // 16: openmtm.documentation.v1.Review.member:type_name -> openmtm.type.v1.MemberRef
+	27, // 17: openmtm.documentation.v1.Review.service_date:type_name -> openmtm.type.v1.Date
+	32, // 18: openmtm.documentation.v1.Review.delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	1,  // 19: openmtm.documentation.v1.Review.recipient:type_name -> openmtm.documentation.v1.Recipient
+	6,  // 20: openmtm.documentation.v1.Review.medications:type_name -> openmtm.documentation.v1.MedicationEntry
+	7,  // 21: openmtm.documentation.v1.Review.problems:type_name -> openmtm.documentation.v1.DrugTherapyProblem
+	8,  // 22: openmtm.documentation.v1.Review.recommendations:type_name -> openmtm.documentation.v1.Recommendation
+	9,  // 23: openmtm.documentation.v1.Review.action_plan:type_name -> openmtm.documentation.v1.ActionPlanItem
+	10, // 24: openmtm.documentation.v1.Review.personal_medication_list:type_name -> openmtm.documentation.v1.PersonalMedicationListRow
+	11, // 25: openmtm.documentation.v1.Review.allergies:type_name -> openmtm.documentation.v1.Allergy
+	12, // 26: openmtm.documentation.v1.Review.cover_letter:type_name -> openmtm.documentation.v1.CoverLetter
+	27, // 27: openmtm.documentation.v1.Review.summary_due_on:type_name -> openmtm.type.v1.Date
+	13, // 28: openmtm.documentation.v1.Review.summary_delivery:type_name -> openmtm.documentation.v1.SummaryDelivery
 	33, // 29: openmtm.documentation.v1.Review.create_time:type_name -> google.protobuf.Timestamp
 	33, // 30: openmtm.documentation.v1.Review.update_time:type_name -> google.protobuf.Timestamp
 	33, // 31: openmtm.documentation.v1.Review.finalize_time:type_name -> google.protobuf.Timestamp
-	18, // 32: openmtm.documentation.v1.StartReviewRequest.review:type_name -> openmtm.documentation.v1.Review
-	1,  // 33: openmtm.documentation.v1.ListReviewsRequest.state:type_name -> openmtm.documentation.v1.ReviewState
-	0,  // 34: openmtm.documentation.v1.ListReviewsRequest.kind:type_name -> openmtm.documentation.v1.ReviewKind
+	14, // 32: openmtm.documentation.v1.StartReviewRequest.review:type_name -> openmtm.documentation.v1.Review
+	0,  // 33: openmtm.documentation.v1.ListReviewsRequest.state:type_name -> openmtm.documentation.v1.ReviewState
+	30, // 34: openmtm.documentation.v1.ListReviewsRequest.kind:type_name -> openmtm.type.v1.ReviewKind
 	34, // 35: openmtm.documentation.v1.ListReviewsRequest.service_dates:type_name -> openmtm.type.v1.DateRange
-	18, // 36: openmtm.documentation.v1.ListReviewsResponse.reviews:type_name -> openmtm.documentation.v1.Review
-	18, // 37: openmtm.documentation.v1.UpdateReviewRequest.review:type_name -> openmtm.documentation.v1.Review
+	14, // 36: openmtm.documentation.v1.ListReviewsResponse.reviews:type_name -> openmtm.documentation.v1.Review
+	14, // 37: openmtm.documentation.v1.UpdateReviewRequest.review:type_name -> openmtm.documentation.v1.Review
 	35, // 38: openmtm.documentation.v1.UpdateReviewRequest.update_mask:type_name -> google.protobuf.FieldMask
 	36, // 39: openmtm.documentation.v1.ExportFhirResponse.bundle:type_name -> google.protobuf.Struct
-	8,  // 40: openmtm.documentation.v1.RecordPrescriberResponseRequest.outcome:type_name -> openmtm.documentation.v1.RecommendationOutcome
-	31, // 41: openmtm.documentation.v1.RecordPrescriberResponseRequest.responded_on:type_name -> openmtm.type.v1.Date
-	31, // 42: openmtm.documentation.v1.MarkSummaryDeliveredRequest.delivered_on:type_name -> openmtm.type.v1.Date
-	9,  // 43: openmtm.documentation.v1.MarkSummaryDeliveredRequest.channel:type_name -> openmtm.documentation.v1.SummaryChannel
-	3,  // 44: openmtm.documentation.v1.MarkSummaryDeliveredRequest.recipient:type_name -> openmtm.documentation.v1.Recipient
-	19, // 45: openmtm.documentation.v1.DocumentationService.StartReview:input_type -> openmtm.documentation.v1.StartReviewRequest
-	20, // 46: openmtm.documentation.v1.DocumentationService.GetReview:input_type -> openmtm.documentation.v1.GetReviewRequest
-	21, // 47: openmtm.documentation.v1.DocumentationService.ListReviews:input_type -> openmtm.documentation.v1.ListReviewsRequest
-	23, // 48: openmtm.documentation.v1.DocumentationService.UpdateReview:input_type -> openmtm.documentation.v1.UpdateReviewRequest
-	24, // 49: openmtm.documentation.v1.DocumentationService.FinalizeReview:input_type -> openmtm.documentation.v1.FinalizeReviewRequest
-	25, // 50: openmtm.documentation.v1.DocumentationService.RenderStandardFormat:input_type -> openmtm.documentation.v1.RenderStandardFormatRequest
-	27, // 51: openmtm.documentation.v1.DocumentationService.ExportFhir:input_type -> openmtm.documentation.v1.ExportFhirRequest
-	29, // 52: openmtm.documentation.v1.DocumentationService.RecordPrescriberResponse:input_type -> openmtm.documentation.v1.RecordPrescriberResponseRequest
-	30, // 53: openmtm.documentation.v1.DocumentationService.MarkSummaryDelivered:input_type -> openmtm.documentation.v1.MarkSummaryDeliveredRequest
-	18, // 54: openmtm.documentation.v1.DocumentationService.StartReview:output_type -> openmtm.documentation.v1.Review
-	18, // 55: openmtm.documentation.v1.DocumentationService.GetReview:output_type -> openmtm.documentation.v1.Review
-	22, // 56: openmtm.documentation.v1.DocumentationService.ListReviews:output_type -> openmtm.documentation.v1.ListReviewsResponse
-	18, // 57: openmtm.documentation.v1.DocumentationService.UpdateReview:output_type -> openmtm.documentation.v1.Review
-	18, // 58: openmtm.documentation.v1.DocumentationService.FinalizeReview:output_type -> openmtm.documentation.v1.Review
-	26, // 59: openmtm.documentation.v1.DocumentationService.RenderStandardFormat:output_type -> openmtm.documentation.v1.RenderStandardFormatResponse
-	28, // 60: openmtm.documentation.v1.DocumentationService.ExportFhir:output_type -> openmtm.documentation.v1.ExportFhirResponse
-	18, // 61: openmtm.documentation.v1.DocumentationService.RecordPrescriberResponse:output_type -> openmtm.documentation.v1.Review
-	18, // 62: openmtm.documentation.v1.DocumentationService.MarkSummaryDelivered:output_type -> openmtm.documentation.v1.Review
+	4,  // 40: openmtm.documentation.v1.RecordPrescriberResponseRequest.outcome:type_name -> openmtm.documentation.v1.RecommendationOutcome
+	27, // 41: openmtm.documentation.v1.RecordPrescriberResponseRequest.responded_on:type_name -> openmtm.type.v1.Date
+	27, // 42: openmtm.documentation.v1.MarkSummaryDeliveredRequest.delivered_on:type_name -> openmtm.type.v1.Date
+	5,  // 43: openmtm.documentation.v1.MarkSummaryDeliveredRequest.channel:type_name -> openmtm.documentation.v1.SummaryChannel
+	1,  // 44: openmtm.documentation.v1.MarkSummaryDeliveredRequest.recipient:type_name -> openmtm.documentation.v1.Recipient
+	15, // 45: openmtm.documentation.v1.DocumentationService.StartReview:input_type -> openmtm.documentation.v1.StartReviewRequest
+	16, // 46: openmtm.documentation.v1.DocumentationService.GetReview:input_type -> openmtm.documentation.v1.GetReviewRequest
+	17, // 47: openmtm.documentation.v1.DocumentationService.ListReviews:input_type -> openmtm.documentation.v1.ListReviewsRequest
+	19, // 48: openmtm.documentation.v1.DocumentationService.UpdateReview:input_type -> openmtm.documentation.v1.UpdateReviewRequest
+	20, // 49: openmtm.documentation.v1.DocumentationService.FinalizeReview:input_type -> openmtm.documentation.v1.FinalizeReviewRequest
+	21, // 50: openmtm.documentation.v1.DocumentationService.RenderStandardFormat:input_type -> openmtm.documentation.v1.RenderStandardFormatRequest
+	23, // 51: openmtm.documentation.v1.DocumentationService.ExportFhir:input_type -> openmtm.documentation.v1.ExportFhirRequest
+	25, // 52: openmtm.documentation.v1.DocumentationService.RecordPrescriberResponse:input_type -> openmtm.documentation.v1.RecordPrescriberResponseRequest
+	26, // 53: openmtm.documentation.v1.DocumentationService.MarkSummaryDelivered:input_type -> openmtm.documentation.v1.MarkSummaryDeliveredRequest
+	14, // 54: openmtm.documentation.v1.DocumentationService.StartReview:output_type -> openmtm.documentation.v1.Review
+	14, // 55: openmtm.documentation.v1.DocumentationService.GetReview:output_type -> openmtm.documentation.v1.Review
+	18, // 56: openmtm.documentation.v1.DocumentationService.ListReviews:output_type -> openmtm.documentation.v1.ListReviewsResponse
+	14, // 57: openmtm.documentation.v1.DocumentationService.UpdateReview:output_type -> openmtm.documentation.v1.Review
+	14, // 58: openmtm.documentation.v1.DocumentationService.FinalizeReview:output_type -> openmtm.documentation.v1.Review
+	22, // 59: openmtm.documentation.v1.DocumentationService.RenderStandardFormat:output_type -> openmtm.documentation.v1.RenderStandardFormatResponse
+	24, // 60: openmtm.documentation.v1.DocumentationService.ExportFhir:output_type -> openmtm.documentation.v1.ExportFhirResponse
+	14, // 61: openmtm.documentation.v1.DocumentationService.RecordPrescriberResponse:output_type -> openmtm.documentation.v1.Review
+	14, // 62: openmtm.documentation.v1.DocumentationService.MarkSummaryDelivered:output_type -> openmtm.documentation.v1.Review
 	54, // [54:63] is the sub-list for method output_type
 	45, // [45:54] is the sub-list for method input_type
 	45, // [45:45] is the sub-list for extension type_name
@@ -2953,7 +2684,7 @@ func file_openmtm_documentation_v1_documentation_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_documentation_v1_documentation_proto_rawDesc), len(file_openmtm_documentation_v1_documentation_proto_rawDesc)),
-			NumEnums:      10,
+			NumEnums:      6,
 			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,

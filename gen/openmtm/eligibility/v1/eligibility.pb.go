@@ -649,67 +649,6 @@ func (OptOutReason) EnumDescriptor() ([]byte, []int) {
 	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{9}
 }
 
-// CMS CMR delivery method.
-type DeliveryMethod int32
-
-const (
-	// No CMR.
-	DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED DeliveryMethod = 0
-	// 01: face-to-face.
-	DeliveryMethod_DELIVERY_METHOD_FACE_TO_FACE DeliveryMethod = 1
-	// 02: telephone.
-	DeliveryMethod_DELIVERY_METHOD_TELEPHONE DeliveryMethod = 2
-	// 03: telehealth (video).
-	DeliveryMethod_DELIVERY_METHOD_TELEHEALTH DeliveryMethod = 3
-	// 99: other.
-	DeliveryMethod_DELIVERY_METHOD_OTHER DeliveryMethod = 99
-)
-
-// Enum value maps for DeliveryMethod.
-var (
-	DeliveryMethod_name = map[int32]string{
-		0:  "DELIVERY_METHOD_UNSPECIFIED",
-		1:  "DELIVERY_METHOD_FACE_TO_FACE",
-		2:  "DELIVERY_METHOD_TELEPHONE",
-		3:  "DELIVERY_METHOD_TELEHEALTH",
-		99: "DELIVERY_METHOD_OTHER",
-	}
-	DeliveryMethod_value = map[string]int32{
-		"DELIVERY_METHOD_UNSPECIFIED":  0,
-		"DELIVERY_METHOD_FACE_TO_FACE": 1,
-		"DELIVERY_METHOD_TELEPHONE":    2,
-		"DELIVERY_METHOD_TELEHEALTH":   3,
-		"DELIVERY_METHOD_OTHER":        99,
-	}
-)
-
-func (x DeliveryMethod) Enum() *DeliveryMethod {
-	p := new(DeliveryMethod)
-	*p = x
-	return p
-}
-
-func (x DeliveryMethod) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (DeliveryMethod) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_eligibility_v1_eligibility_proto_enumTypes[10].Descriptor()
-}
-
-func (DeliveryMethod) Type() protoreflect.EnumType {
-	return &file_openmtm_eligibility_v1_eligibility_proto_enumTypes[10]
-}
-
-func (x DeliveryMethod) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use DeliveryMethod.Descriptor instead.
-func (DeliveryMethod) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{10}
-}
-
 // A plan member: the fields of members.csv.
 type Member struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3364,7 +3303,7 @@ type Enrollment struct {
 	// Dates of CMRs received.
 	CmrDates []*v1.Date `protobuf:"bytes,10,rep,name=cmr_dates,json=cmrDates,proto3" json:"cmr_dates,omitempty"`
 	// Delivery method of the first CMR.
-	CmrDeliveryMethod DeliveryMethod `protobuf:"varint,11,opt,name=cmr_delivery_method,json=cmrDeliveryMethod,proto3,enum=openmtm.eligibility.v1.DeliveryMethod" json:"cmr_delivery_method,omitempty"`
+	CmrDeliveryMethod v1.DeliveryMethod `protobuf:"varint,11,opt,name=cmr_delivery_method,json=cmrDeliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"cmr_delivery_method,omitempty"`
 	// Number of TMRs.
 	TmrCount int32 `protobuf:"varint,12,opt,name=tmr_count,json=tmrCount,proto3" json:"tmr_count,omitempty"`
 	// Number of prescriber interventions.
@@ -3473,11 +3412,11 @@ func (x *Enrollment) GetCmrDates() []*v1.Date {
 	return nil
 }
 
-func (x *Enrollment) GetCmrDeliveryMethod() DeliveryMethod {
+func (x *Enrollment) GetCmrDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.CmrDeliveryMethod
 	}
-	return DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED
+	return v1.DeliveryMethod(0)
 }
 
 func (x *Enrollment) GetTmrCount() int32 {
@@ -3985,7 +3924,7 @@ type CmsBeneficiaryRecord struct {
 	// Dates of CMRs.
 	CmrDates []*v1.Date `protobuf:"bytes,15,rep,name=cmr_dates,json=cmrDates,proto3" json:"cmr_dates,omitempty"`
 	// Delivery method of the first CMR.
-	CmrDeliveryMethod DeliveryMethod `protobuf:"varint,16,opt,name=cmr_delivery_method,json=cmrDeliveryMethod,proto3,enum=openmtm.eligibility.v1.DeliveryMethod" json:"cmr_delivery_method,omitempty"`
+	CmrDeliveryMethod v1.DeliveryMethod `protobuf:"varint,16,opt,name=cmr_delivery_method,json=cmrDeliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"cmr_delivery_method,omitempty"`
 	// Number of TMRs.
 	TmrCount int32 `protobuf:"varint,17,opt,name=tmr_count,json=tmrCount,proto3" json:"tmr_count,omitempty"`
 	// Number of prescriber interventions.
@@ -4129,11 +4068,11 @@ func (x *CmsBeneficiaryRecord) GetCmrDates() []*v1.Date {
 	return nil
 }
 
-func (x *CmsBeneficiaryRecord) GetCmrDeliveryMethod() DeliveryMethod {
+func (x *CmsBeneficiaryRecord) GetCmrDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.CmrDeliveryMethod
 	}
-	return DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED
+	return v1.DeliveryMethod(0)
 }
 
 func (x *CmsBeneficiaryRecord) GetTmrCount() int32 {
@@ -4154,7 +4093,7 @@ var File_openmtm_eligibility_v1_eligibility_proto protoreflect.FileDescriptor
 
 const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\n" +
-	"(openmtm/eligibility/v1/eligibility.proto\x12\x16openmtm.eligibility.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/types.proto\"\xf5\x04\n" +
+	"(openmtm/eligibility/v1/eligibility.proto\x12\x16openmtm.eligibility.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"\xf5\x04\n" +
 	"\x06Member\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\tmember_id\x18\x02 \x01(\tR\bmemberId\x12\x10\n" +
@@ -4359,7 +4298,7 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x93\x01\n" +
 	"\x1aListDeterminationsResponse\x12M\n" +
 	"\x0edeterminations\x18\x01 \x03(\v2%.openmtm.eligibility.v1.DeterminationR\x0edeterminations\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf6\x05\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xef\x05\n" +
 	"\n" +
 	"Enrollment\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
@@ -4374,8 +4313,8 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x0eopt_out_reason\x18\b \x01(\x0e2$.openmtm.eligibility.v1.OptOutReasonR\foptOutReason\x12;\n" +
 	"\x0ecmr_offered_on\x18\t \x01(\v2\x15.openmtm.type.v1.DateR\fcmrOfferedOn\x122\n" +
 	"\tcmr_dates\x18\n" +
-	" \x03(\v2\x15.openmtm.type.v1.DateR\bcmrDates\x12V\n" +
-	"\x13cmr_delivery_method\x18\v \x01(\x0e2&.openmtm.eligibility.v1.DeliveryMethodR\x11cmrDeliveryMethod\x12\x1b\n" +
+	" \x03(\v2\x15.openmtm.type.v1.DateR\bcmrDates\x12O\n" +
+	"\x13cmr_delivery_method\x18\v \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x11cmrDeliveryMethod\x12\x1b\n" +
 	"\ttmr_count\x18\f \x01(\x05R\btmrCount\x129\n" +
 	"\x18prescriber_interventions\x18\r \x01(\x05R\x17prescriberInterventions\"M\n" +
 	"\x14GetEnrollmentRequest\x12\x12\n" +
@@ -4408,7 +4347,7 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\asummary\x18\x04 \x01(\tR\asummary\"S\n" +
 	"\x14ExportCmsFileRequest\x12\x16\n" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12#\n" +
-	"\rcontract_year\x18\x02 \x01(\x05R\fcontractYear\"\xf8\x06\n" +
+	"\rcontract_year\x18\x02 \x01(\x05R\fcontractYear\"\xf1\x06\n" +
 	"\x14CmsBeneficiaryRecord\x12\x1f\n" +
 	"\vcontract_id\x18\x01 \x01(\tR\n" +
 	"contractId\x12\x15\n" +
@@ -4430,8 +4369,8 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x0eopt_out_reason\x18\f \x01(\x0e2$.openmtm.eligibility.v1.OptOutReasonR\foptOutReason\x12;\n" +
 	"\x0ecmr_offered_on\x18\r \x01(\v2\x15.openmtm.type.v1.DateR\fcmrOfferedOn\x12!\n" +
 	"\fcmr_received\x18\x0e \x01(\bR\vcmrReceived\x122\n" +
-	"\tcmr_dates\x18\x0f \x03(\v2\x15.openmtm.type.v1.DateR\bcmrDates\x12V\n" +
-	"\x13cmr_delivery_method\x18\x10 \x01(\x0e2&.openmtm.eligibility.v1.DeliveryMethodR\x11cmrDeliveryMethod\x12\x1b\n" +
+	"\tcmr_dates\x18\x0f \x03(\v2\x15.openmtm.type.v1.DateR\bcmrDates\x12O\n" +
+	"\x13cmr_delivery_method\x18\x10 \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x11cmrDeliveryMethod\x12\x1b\n" +
 	"\ttmr_count\x18\x11 \x01(\x05R\btmrCount\x129\n" +
 	"\x18prescriber_interventions\x18\x12 \x01(\x05R\x17prescriberInterventions*I\n" +
 	"\x03Sex\x12\x13\n" +
@@ -4498,13 +4437,7 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x14OPT_OUT_REASON_DEATH\x10\x01\x12 \n" +
 	"\x1cOPT_OUT_REASON_DISENROLLMENT\x10\x02\x12!\n" +
 	"\x1dOPT_OUT_REASON_MEMBER_REQUEST\x10\x03\x12\x18\n" +
-	"\x14OPT_OUT_REASON_OTHER\x10c*\xad\x01\n" +
-	"\x0eDeliveryMethod\x12\x1f\n" +
-	"\x1bDELIVERY_METHOD_UNSPECIFIED\x10\x00\x12 \n" +
-	"\x1cDELIVERY_METHOD_FACE_TO_FACE\x10\x01\x12\x1d\n" +
-	"\x19DELIVERY_METHOD_TELEPHONE\x10\x02\x12\x1e\n" +
-	"\x1aDELIVERY_METHOD_TELEHEALTH\x10\x03\x12\x19\n" +
-	"\x15DELIVERY_METHOD_OTHER\x10c2\xbe\x13\n" +
+	"\x14OPT_OUT_REASON_OTHER\x10c2\xbe\x13\n" +
 	"\x12EligibilityService\x12[\n" +
 	"\fUpsertMember\x12+.openmtm.eligibility.v1.UpsertMemberRequest\x1a\x1e.openmtm.eligibility.v1.Member\x12U\n" +
 	"\tGetMember\x12(.openmtm.eligibility.v1.GetMemberRequest\x1a\x1e.openmtm.eligibility.v1.Member\x12f\n" +
@@ -4546,7 +4479,7 @@ func file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP() []byte {
 	return file_openmtm_eligibility_v1_eligibility_proto_rawDescData
 }
 
-var file_openmtm_eligibility_v1_eligibility_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_openmtm_eligibility_v1_eligibility_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
 var file_openmtm_eligibility_v1_eligibility_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_openmtm_eligibility_v1_eligibility_proto_goTypes = []any{
 	(Sex)(0),                           // 0: openmtm.eligibility.v1.Sex
@@ -4559,172 +4492,172 @@ var file_openmtm_eligibility_v1_eligibility_proto_goTypes = []any{
 	(RunState)(0),                      // 7: openmtm.eligibility.v1.RunState
 	(EnrollmentStatus)(0),              // 8: openmtm.eligibility.v1.EnrollmentStatus
 	(OptOutReason)(0),                  // 9: openmtm.eligibility.v1.OptOutReason
-	(DeliveryMethod)(0),                // 10: openmtm.eligibility.v1.DeliveryMethod
-	(*Member)(nil),                     // 11: openmtm.eligibility.v1.Member
-	(*UpsertMemberRequest)(nil),        // 12: openmtm.eligibility.v1.UpsertMemberRequest
-	(*GetMemberRequest)(nil),           // 13: openmtm.eligibility.v1.GetMemberRequest
-	(*ListMembersRequest)(nil),         // 14: openmtm.eligibility.v1.ListMembersRequest
-	(*ListMembersResponse)(nil),        // 15: openmtm.eligibility.v1.ListMembersResponse
-	(*ImportRequest)(nil),              // 16: openmtm.eligibility.v1.ImportRequest
-	(*RowError)(nil),                   // 17: openmtm.eligibility.v1.RowError
-	(*ImportSummary)(nil),              // 18: openmtm.eligibility.v1.ImportSummary
-	(*Claim)(nil),                      // 19: openmtm.eligibility.v1.Claim
-	(*ListClaimsRequest)(nil),          // 20: openmtm.eligibility.v1.ListClaimsRequest
-	(*ListClaimsResponse)(nil),         // 21: openmtm.eligibility.v1.ListClaimsResponse
-	(*Diagnosis)(nil),                  // 22: openmtm.eligibility.v1.Diagnosis
-	(*ListDiagnosesRequest)(nil),       // 23: openmtm.eligibility.v1.ListDiagnosesRequest
-	(*ListDiagnosesResponse)(nil),      // 24: openmtm.eligibility.v1.ListDiagnosesResponse
-	(*Program)(nil),                    // 25: openmtm.eligibility.v1.Program
-	(*CreateProgramRequest)(nil),       // 26: openmtm.eligibility.v1.CreateProgramRequest
-	(*GetProgramRequest)(nil),          // 27: openmtm.eligibility.v1.GetProgramRequest
-	(*ListProgramsRequest)(nil),        // 28: openmtm.eligibility.v1.ListProgramsRequest
-	(*ListProgramsResponse)(nil),       // 29: openmtm.eligibility.v1.ListProgramsResponse
-	(*CountingWindows)(nil),            // 30: openmtm.eligibility.v1.CountingWindows
-	(*RuleSet)(nil),                    // 31: openmtm.eligibility.v1.RuleSet
-	(*CreateRuleSetRequest)(nil),       // 32: openmtm.eligibility.v1.CreateRuleSetRequest
-	(*GetRuleSetRequest)(nil),          // 33: openmtm.eligibility.v1.GetRuleSetRequest
-	(*ListRuleSetsRequest)(nil),        // 34: openmtm.eligibility.v1.ListRuleSetsRequest
-	(*ListRuleSetsResponse)(nil),       // 35: openmtm.eligibility.v1.ListRuleSetsResponse
-	(*ConditionFound)(nil),             // 36: openmtm.eligibility.v1.ConditionFound
-	(*Evidence)(nil),                   // 37: openmtm.eligibility.v1.Evidence
-	(*Criterion)(nil),                  // 38: openmtm.eligibility.v1.Criterion
-	(*Determination)(nil),              // 39: openmtm.eligibility.v1.Determination
-	(*EvaluateMemberRequest)(nil),      // 40: openmtm.eligibility.v1.EvaluateMemberRequest
-	(*EvaluationRun)(nil),              // 41: openmtm.eligibility.v1.EvaluationRun
-	(*StartEvaluationRunRequest)(nil),  // 42: openmtm.eligibility.v1.StartEvaluationRunRequest
-	(*GetEvaluationRunRequest)(nil),    // 43: openmtm.eligibility.v1.GetEvaluationRunRequest
-	(*GetDeterminationRequest)(nil),    // 44: openmtm.eligibility.v1.GetDeterminationRequest
-	(*ListDeterminationsRequest)(nil),  // 45: openmtm.eligibility.v1.ListDeterminationsRequest
-	(*ListDeterminationsResponse)(nil), // 46: openmtm.eligibility.v1.ListDeterminationsResponse
-	(*Enrollment)(nil),                 // 47: openmtm.eligibility.v1.Enrollment
-	(*GetEnrollmentRequest)(nil),       // 48: openmtm.eligibility.v1.GetEnrollmentRequest
-	(*ListEnrollmentsRequest)(nil),     // 49: openmtm.eligibility.v1.ListEnrollmentsRequest
-	(*ListEnrollmentsResponse)(nil),    // 50: openmtm.eligibility.v1.ListEnrollmentsResponse
-	(*OptOutMemberRequest)(nil),        // 51: openmtm.eligibility.v1.OptOutMemberRequest
-	(*StreamMemberHistoryRequest)(nil), // 52: openmtm.eligibility.v1.StreamMemberHistoryRequest
-	(*MemberHistoryEntry)(nil),         // 53: openmtm.eligibility.v1.MemberHistoryEntry
-	(*ExportCmsFileRequest)(nil),       // 54: openmtm.eligibility.v1.ExportCmsFileRequest
-	(*CmsBeneficiaryRecord)(nil),       // 55: openmtm.eligibility.v1.CmsBeneficiaryRecord
-	(*v1.Date)(nil),                    // 56: openmtm.type.v1.Date
-	(*v1.DateRange)(nil),               // 57: openmtm.type.v1.DateRange
-	(*timestamppb.Timestamp)(nil),      // 58: google.protobuf.Timestamp
-	(*v1.Money)(nil),                   // 59: openmtm.type.v1.Money
+	(*Member)(nil),                     // 10: openmtm.eligibility.v1.Member
+	(*UpsertMemberRequest)(nil),        // 11: openmtm.eligibility.v1.UpsertMemberRequest
+	(*GetMemberRequest)(nil),           // 12: openmtm.eligibility.v1.GetMemberRequest
+	(*ListMembersRequest)(nil),         // 13: openmtm.eligibility.v1.ListMembersRequest
+	(*ListMembersResponse)(nil),        // 14: openmtm.eligibility.v1.ListMembersResponse
+	(*ImportRequest)(nil),              // 15: openmtm.eligibility.v1.ImportRequest
+	(*RowError)(nil),                   // 16: openmtm.eligibility.v1.RowError
+	(*ImportSummary)(nil),              // 17: openmtm.eligibility.v1.ImportSummary
+	(*Claim)(nil),                      // 18: openmtm.eligibility.v1.Claim
+	(*ListClaimsRequest)(nil),          // 19: openmtm.eligibility.v1.ListClaimsRequest
+	(*ListClaimsResponse)(nil),         // 20: openmtm.eligibility.v1.ListClaimsResponse
+	(*Diagnosis)(nil),                  // 21: openmtm.eligibility.v1.Diagnosis
+	(*ListDiagnosesRequest)(nil),       // 22: openmtm.eligibility.v1.ListDiagnosesRequest
+	(*ListDiagnosesResponse)(nil),      // 23: openmtm.eligibility.v1.ListDiagnosesResponse
+	(*Program)(nil),                    // 24: openmtm.eligibility.v1.Program
+	(*CreateProgramRequest)(nil),       // 25: openmtm.eligibility.v1.CreateProgramRequest
+	(*GetProgramRequest)(nil),          // 26: openmtm.eligibility.v1.GetProgramRequest
+	(*ListProgramsRequest)(nil),        // 27: openmtm.eligibility.v1.ListProgramsRequest
+	(*ListProgramsResponse)(nil),       // 28: openmtm.eligibility.v1.ListProgramsResponse
+	(*CountingWindows)(nil),            // 29: openmtm.eligibility.v1.CountingWindows
+	(*RuleSet)(nil),                    // 30: openmtm.eligibility.v1.RuleSet
+	(*CreateRuleSetRequest)(nil),       // 31: openmtm.eligibility.v1.CreateRuleSetRequest
+	(*GetRuleSetRequest)(nil),          // 32: openmtm.eligibility.v1.GetRuleSetRequest
+	(*ListRuleSetsRequest)(nil),        // 33: openmtm.eligibility.v1.ListRuleSetsRequest
+	(*ListRuleSetsResponse)(nil),       // 34: openmtm.eligibility.v1.ListRuleSetsResponse
+	(*ConditionFound)(nil),             // 35: openmtm.eligibility.v1.ConditionFound
+	(*Evidence)(nil),                   // 36: openmtm.eligibility.v1.Evidence
+	(*Criterion)(nil),                  // 37: openmtm.eligibility.v1.Criterion
+	(*Determination)(nil),              // 38: openmtm.eligibility.v1.Determination
+	(*EvaluateMemberRequest)(nil),      // 39: openmtm.eligibility.v1.EvaluateMemberRequest
+	(*EvaluationRun)(nil),              // 40: openmtm.eligibility.v1.EvaluationRun
+	(*StartEvaluationRunRequest)(nil),  // 41: openmtm.eligibility.v1.StartEvaluationRunRequest
+	(*GetEvaluationRunRequest)(nil),    // 42: openmtm.eligibility.v1.GetEvaluationRunRequest
+	(*GetDeterminationRequest)(nil),    // 43: openmtm.eligibility.v1.GetDeterminationRequest
+	(*ListDeterminationsRequest)(nil),  // 44: openmtm.eligibility.v1.ListDeterminationsRequest
+	(*ListDeterminationsResponse)(nil), // 45: openmtm.eligibility.v1.ListDeterminationsResponse
+	(*Enrollment)(nil),                 // 46: openmtm.eligibility.v1.Enrollment
+	(*GetEnrollmentRequest)(nil),       // 47: openmtm.eligibility.v1.GetEnrollmentRequest
+	(*ListEnrollmentsRequest)(nil),     // 48: openmtm.eligibility.v1.ListEnrollmentsRequest
+	(*ListEnrollmentsResponse)(nil),    // 49: openmtm.eligibility.v1.ListEnrollmentsResponse
+	(*OptOutMemberRequest)(nil),        // 50: openmtm.eligibility.v1.OptOutMemberRequest
+	(*StreamMemberHistoryRequest)(nil), // 51: openmtm.eligibility.v1.StreamMemberHistoryRequest
+	(*MemberHistoryEntry)(nil),         // 52: openmtm.eligibility.v1.MemberHistoryEntry
+	(*ExportCmsFileRequest)(nil),       // 53: openmtm.eligibility.v1.ExportCmsFileRequest
+	(*CmsBeneficiaryRecord)(nil),       // 54: openmtm.eligibility.v1.CmsBeneficiaryRecord
+	(*v1.Date)(nil),                    // 55: openmtm.type.v1.Date
+	(*v1.DateRange)(nil),               // 56: openmtm.type.v1.DateRange
+	(*timestamppb.Timestamp)(nil),      // 57: google.protobuf.Timestamp
+	(*v1.Money)(nil),                   // 58: openmtm.type.v1.Money
+	(v1.DeliveryMethod)(0),             // 59: openmtm.type.v1.DeliveryMethod
 }
 var file_openmtm_eligibility_v1_eligibility_proto_depIdxs = []int32{
-	56, // 0: openmtm.eligibility.v1.Member.birth_date:type_name -> openmtm.type.v1.Date
+	55, // 0: openmtm.eligibility.v1.Member.birth_date:type_name -> openmtm.type.v1.Date
 	0,  // 1: openmtm.eligibility.v1.Member.sex:type_name -> openmtm.eligibility.v1.Sex
-	57, // 2: openmtm.eligibility.v1.Member.coverage:type_name -> openmtm.type.v1.DateRange
-	58, // 3: openmtm.eligibility.v1.Member.create_time:type_name -> google.protobuf.Timestamp
-	58, // 4: openmtm.eligibility.v1.Member.update_time:type_name -> google.protobuf.Timestamp
-	11, // 5: openmtm.eligibility.v1.UpsertMemberRequest.member:type_name -> openmtm.eligibility.v1.Member
-	11, // 6: openmtm.eligibility.v1.ListMembersResponse.members:type_name -> openmtm.eligibility.v1.Member
-	17, // 7: openmtm.eligibility.v1.ImportSummary.errors:type_name -> openmtm.eligibility.v1.RowError
-	56, // 8: openmtm.eligibility.v1.Claim.fill_date:type_name -> openmtm.type.v1.Date
-	59, // 9: openmtm.eligibility.v1.Claim.total_cost:type_name -> openmtm.type.v1.Money
+	56, // 2: openmtm.eligibility.v1.Member.coverage:type_name -> openmtm.type.v1.DateRange
+	57, // 3: openmtm.eligibility.v1.Member.create_time:type_name -> google.protobuf.Timestamp
+	57, // 4: openmtm.eligibility.v1.Member.update_time:type_name -> google.protobuf.Timestamp
+	10, // 5: openmtm.eligibility.v1.UpsertMemberRequest.member:type_name -> openmtm.eligibility.v1.Member
+	10, // 6: openmtm.eligibility.v1.ListMembersResponse.members:type_name -> openmtm.eligibility.v1.Member
+	16, // 7: openmtm.eligibility.v1.ImportSummary.errors:type_name -> openmtm.eligibility.v1.RowError
+	55, // 8: openmtm.eligibility.v1.Claim.fill_date:type_name -> openmtm.type.v1.Date
+	58, // 9: openmtm.eligibility.v1.Claim.total_cost:type_name -> openmtm.type.v1.Money
 	1,  // 10: openmtm.eligibility.v1.Claim.status:type_name -> openmtm.eligibility.v1.ClaimStatus
-	19, // 11: openmtm.eligibility.v1.ListClaimsResponse.claims:type_name -> openmtm.eligibility.v1.Claim
-	56, // 12: openmtm.eligibility.v1.Diagnosis.service_date:type_name -> openmtm.type.v1.Date
-	22, // 13: openmtm.eligibility.v1.ListDiagnosesResponse.diagnoses:type_name -> openmtm.eligibility.v1.Diagnosis
+	18, // 11: openmtm.eligibility.v1.ListClaimsResponse.claims:type_name -> openmtm.eligibility.v1.Claim
+	55, // 12: openmtm.eligibility.v1.Diagnosis.service_date:type_name -> openmtm.type.v1.Date
+	21, // 13: openmtm.eligibility.v1.ListDiagnosesResponse.diagnoses:type_name -> openmtm.eligibility.v1.Diagnosis
 	2,  // 14: openmtm.eligibility.v1.Program.kind:type_name -> openmtm.eligibility.v1.ProgramKind
-	58, // 15: openmtm.eligibility.v1.Program.create_time:type_name -> google.protobuf.Timestamp
-	25, // 16: openmtm.eligibility.v1.CreateProgramRequest.program:type_name -> openmtm.eligibility.v1.Program
-	25, // 17: openmtm.eligibility.v1.ListProgramsResponse.programs:type_name -> openmtm.eligibility.v1.Program
-	59, // 18: openmtm.eligibility.v1.RuleSet.cost_threshold:type_name -> openmtm.type.v1.Money
-	30, // 19: openmtm.eligibility.v1.RuleSet.windows:type_name -> openmtm.eligibility.v1.CountingWindows
-	58, // 20: openmtm.eligibility.v1.RuleSet.create_time:type_name -> google.protobuf.Timestamp
-	31, // 21: openmtm.eligibility.v1.CreateRuleSetRequest.rule_set:type_name -> openmtm.eligibility.v1.RuleSet
-	31, // 22: openmtm.eligibility.v1.ListRuleSetsResponse.rule_sets:type_name -> openmtm.eligibility.v1.RuleSet
+	57, // 15: openmtm.eligibility.v1.Program.create_time:type_name -> google.protobuf.Timestamp
+	24, // 16: openmtm.eligibility.v1.CreateProgramRequest.program:type_name -> openmtm.eligibility.v1.Program
+	24, // 17: openmtm.eligibility.v1.ListProgramsResponse.programs:type_name -> openmtm.eligibility.v1.Program
+	58, // 18: openmtm.eligibility.v1.RuleSet.cost_threshold:type_name -> openmtm.type.v1.Money
+	29, // 19: openmtm.eligibility.v1.RuleSet.windows:type_name -> openmtm.eligibility.v1.CountingWindows
+	57, // 20: openmtm.eligibility.v1.RuleSet.create_time:type_name -> google.protobuf.Timestamp
+	30, // 21: openmtm.eligibility.v1.CreateRuleSetRequest.rule_set:type_name -> openmtm.eligibility.v1.RuleSet
+	30, // 22: openmtm.eligibility.v1.ListRuleSetsResponse.rule_sets:type_name -> openmtm.eligibility.v1.RuleSet
 	3,  // 23: openmtm.eligibility.v1.ConditionFound.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
 	4,  // 24: openmtm.eligibility.v1.ConditionFound.source:type_name -> openmtm.eligibility.v1.ConditionSource
-	56, // 25: openmtm.eligibility.v1.Evidence.date:type_name -> openmtm.type.v1.Date
+	55, // 25: openmtm.eligibility.v1.Evidence.date:type_name -> openmtm.type.v1.Date
 	6,  // 26: openmtm.eligibility.v1.Criterion.kind:type_name -> openmtm.eligibility.v1.CriterionKind
-	37, // 27: openmtm.eligibility.v1.Criterion.evidence:type_name -> openmtm.eligibility.v1.Evidence
-	56, // 28: openmtm.eligibility.v1.Determination.as_of:type_name -> openmtm.type.v1.Date
+	36, // 27: openmtm.eligibility.v1.Criterion.evidence:type_name -> openmtm.eligibility.v1.Evidence
+	55, // 28: openmtm.eligibility.v1.Determination.as_of:type_name -> openmtm.type.v1.Date
 	5,  // 29: openmtm.eligibility.v1.Determination.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	38, // 30: openmtm.eligibility.v1.Determination.criteria:type_name -> openmtm.eligibility.v1.Criterion
-	36, // 31: openmtm.eligibility.v1.Determination.chronic_diseases:type_name -> openmtm.eligibility.v1.ConditionFound
-	59, // 32: openmtm.eligibility.v1.Determination.projected_annual_cost:type_name -> openmtm.type.v1.Money
-	58, // 33: openmtm.eligibility.v1.Determination.create_time:type_name -> google.protobuf.Timestamp
-	56, // 34: openmtm.eligibility.v1.EvaluateMemberRequest.as_of:type_name -> openmtm.type.v1.Date
-	56, // 35: openmtm.eligibility.v1.EvaluationRun.as_of:type_name -> openmtm.type.v1.Date
+	37, // 30: openmtm.eligibility.v1.Determination.criteria:type_name -> openmtm.eligibility.v1.Criterion
+	35, // 31: openmtm.eligibility.v1.Determination.chronic_diseases:type_name -> openmtm.eligibility.v1.ConditionFound
+	58, // 32: openmtm.eligibility.v1.Determination.projected_annual_cost:type_name -> openmtm.type.v1.Money
+	57, // 33: openmtm.eligibility.v1.Determination.create_time:type_name -> google.protobuf.Timestamp
+	55, // 34: openmtm.eligibility.v1.EvaluateMemberRequest.as_of:type_name -> openmtm.type.v1.Date
+	55, // 35: openmtm.eligibility.v1.EvaluationRun.as_of:type_name -> openmtm.type.v1.Date
 	7,  // 36: openmtm.eligibility.v1.EvaluationRun.state:type_name -> openmtm.eligibility.v1.RunState
-	58, // 37: openmtm.eligibility.v1.EvaluationRun.create_time:type_name -> google.protobuf.Timestamp
-	58, // 38: openmtm.eligibility.v1.EvaluationRun.end_time:type_name -> google.protobuf.Timestamp
-	56, // 39: openmtm.eligibility.v1.StartEvaluationRunRequest.as_of:type_name -> openmtm.type.v1.Date
-	39, // 40: openmtm.eligibility.v1.ListDeterminationsResponse.determinations:type_name -> openmtm.eligibility.v1.Determination
+	57, // 37: openmtm.eligibility.v1.EvaluationRun.create_time:type_name -> google.protobuf.Timestamp
+	57, // 38: openmtm.eligibility.v1.EvaluationRun.end_time:type_name -> google.protobuf.Timestamp
+	55, // 39: openmtm.eligibility.v1.StartEvaluationRunRequest.as_of:type_name -> openmtm.type.v1.Date
+	38, // 40: openmtm.eligibility.v1.ListDeterminationsResponse.determinations:type_name -> openmtm.eligibility.v1.Determination
 	8,  // 41: openmtm.eligibility.v1.Enrollment.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
 	5,  // 42: openmtm.eligibility.v1.Enrollment.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	56, // 43: openmtm.eligibility.v1.Enrollment.met_criteria_on:type_name -> openmtm.type.v1.Date
-	56, // 44: openmtm.eligibility.v1.Enrollment.enrolled_on:type_name -> openmtm.type.v1.Date
-	56, // 45: openmtm.eligibility.v1.Enrollment.opted_out_on:type_name -> openmtm.type.v1.Date
+	55, // 43: openmtm.eligibility.v1.Enrollment.met_criteria_on:type_name -> openmtm.type.v1.Date
+	55, // 44: openmtm.eligibility.v1.Enrollment.enrolled_on:type_name -> openmtm.type.v1.Date
+	55, // 45: openmtm.eligibility.v1.Enrollment.opted_out_on:type_name -> openmtm.type.v1.Date
 	9,  // 46: openmtm.eligibility.v1.Enrollment.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	56, // 47: openmtm.eligibility.v1.Enrollment.cmr_offered_on:type_name -> openmtm.type.v1.Date
-	56, // 48: openmtm.eligibility.v1.Enrollment.cmr_dates:type_name -> openmtm.type.v1.Date
-	10, // 49: openmtm.eligibility.v1.Enrollment.cmr_delivery_method:type_name -> openmtm.eligibility.v1.DeliveryMethod
+	55, // 47: openmtm.eligibility.v1.Enrollment.cmr_offered_on:type_name -> openmtm.type.v1.Date
+	55, // 48: openmtm.eligibility.v1.Enrollment.cmr_dates:type_name -> openmtm.type.v1.Date
+	59, // 49: openmtm.eligibility.v1.Enrollment.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
 	8,  // 50: openmtm.eligibility.v1.ListEnrollmentsRequest.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
 	5,  // 51: openmtm.eligibility.v1.ListEnrollmentsRequest.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
 	3,  // 52: openmtm.eligibility.v1.ListEnrollmentsRequest.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
-	47, // 53: openmtm.eligibility.v1.ListEnrollmentsResponse.enrollments:type_name -> openmtm.eligibility.v1.Enrollment
-	56, // 54: openmtm.eligibility.v1.OptOutMemberRequest.opted_out_on:type_name -> openmtm.type.v1.Date
+	46, // 53: openmtm.eligibility.v1.ListEnrollmentsResponse.enrollments:type_name -> openmtm.eligibility.v1.Enrollment
+	55, // 54: openmtm.eligibility.v1.OptOutMemberRequest.opted_out_on:type_name -> openmtm.type.v1.Date
 	9,  // 55: openmtm.eligibility.v1.OptOutMemberRequest.reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	58, // 56: openmtm.eligibility.v1.MemberHistoryEntry.time:type_name -> google.protobuf.Timestamp
-	56, // 57: openmtm.eligibility.v1.CmsBeneficiaryRecord.birth_date:type_name -> openmtm.type.v1.Date
+	57, // 56: openmtm.eligibility.v1.MemberHistoryEntry.time:type_name -> google.protobuf.Timestamp
+	55, // 57: openmtm.eligibility.v1.CmsBeneficiaryRecord.birth_date:type_name -> openmtm.type.v1.Date
 	5,  // 58: openmtm.eligibility.v1.CmsBeneficiaryRecord.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	56, // 59: openmtm.eligibility.v1.CmsBeneficiaryRecord.met_criteria_on:type_name -> openmtm.type.v1.Date
-	56, // 60: openmtm.eligibility.v1.CmsBeneficiaryRecord.enrolled_on:type_name -> openmtm.type.v1.Date
-	56, // 61: openmtm.eligibility.v1.CmsBeneficiaryRecord.opted_out_on:type_name -> openmtm.type.v1.Date
+	55, // 59: openmtm.eligibility.v1.CmsBeneficiaryRecord.met_criteria_on:type_name -> openmtm.type.v1.Date
+	55, // 60: openmtm.eligibility.v1.CmsBeneficiaryRecord.enrolled_on:type_name -> openmtm.type.v1.Date
+	55, // 61: openmtm.eligibility.v1.CmsBeneficiaryRecord.opted_out_on:type_name -> openmtm.type.v1.Date
 	9,  // 62: openmtm.eligibility.v1.CmsBeneficiaryRecord.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	56, // 63: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_offered_on:type_name -> openmtm.type.v1.Date
-	56, // 64: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_dates:type_name -> openmtm.type.v1.Date
-	10, // 65: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_delivery_method:type_name -> openmtm.eligibility.v1.DeliveryMethod
-	12, // 66: openmtm.eligibility.v1.EligibilityService.UpsertMember:input_type -> openmtm.eligibility.v1.UpsertMemberRequest
-	13, // 67: openmtm.eligibility.v1.EligibilityService.GetMember:input_type -> openmtm.eligibility.v1.GetMemberRequest
-	14, // 68: openmtm.eligibility.v1.EligibilityService.ListMembers:input_type -> openmtm.eligibility.v1.ListMembersRequest
-	16, // 69: openmtm.eligibility.v1.EligibilityService.ImportMembers:input_type -> openmtm.eligibility.v1.ImportRequest
-	16, // 70: openmtm.eligibility.v1.EligibilityService.ImportClaims:input_type -> openmtm.eligibility.v1.ImportRequest
-	16, // 71: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:input_type -> openmtm.eligibility.v1.ImportRequest
-	20, // 72: openmtm.eligibility.v1.EligibilityService.ListClaims:input_type -> openmtm.eligibility.v1.ListClaimsRequest
-	23, // 73: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:input_type -> openmtm.eligibility.v1.ListDiagnosesRequest
-	26, // 74: openmtm.eligibility.v1.EligibilityService.CreateProgram:input_type -> openmtm.eligibility.v1.CreateProgramRequest
-	27, // 75: openmtm.eligibility.v1.EligibilityService.GetProgram:input_type -> openmtm.eligibility.v1.GetProgramRequest
-	28, // 76: openmtm.eligibility.v1.EligibilityService.ListPrograms:input_type -> openmtm.eligibility.v1.ListProgramsRequest
-	32, // 77: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:input_type -> openmtm.eligibility.v1.CreateRuleSetRequest
-	33, // 78: openmtm.eligibility.v1.EligibilityService.GetRuleSet:input_type -> openmtm.eligibility.v1.GetRuleSetRequest
-	34, // 79: openmtm.eligibility.v1.EligibilityService.ListRuleSets:input_type -> openmtm.eligibility.v1.ListRuleSetsRequest
-	40, // 80: openmtm.eligibility.v1.EligibilityService.EvaluateMember:input_type -> openmtm.eligibility.v1.EvaluateMemberRequest
-	42, // 81: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:input_type -> openmtm.eligibility.v1.StartEvaluationRunRequest
-	43, // 82: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:input_type -> openmtm.eligibility.v1.GetEvaluationRunRequest
-	44, // 83: openmtm.eligibility.v1.EligibilityService.GetDetermination:input_type -> openmtm.eligibility.v1.GetDeterminationRequest
-	45, // 84: openmtm.eligibility.v1.EligibilityService.ListDeterminations:input_type -> openmtm.eligibility.v1.ListDeterminationsRequest
-	48, // 85: openmtm.eligibility.v1.EligibilityService.GetEnrollment:input_type -> openmtm.eligibility.v1.GetEnrollmentRequest
-	49, // 86: openmtm.eligibility.v1.EligibilityService.ListEnrollments:input_type -> openmtm.eligibility.v1.ListEnrollmentsRequest
-	51, // 87: openmtm.eligibility.v1.EligibilityService.OptOutMember:input_type -> openmtm.eligibility.v1.OptOutMemberRequest
-	52, // 88: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:input_type -> openmtm.eligibility.v1.StreamMemberHistoryRequest
-	54, // 89: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:input_type -> openmtm.eligibility.v1.ExportCmsFileRequest
-	11, // 90: openmtm.eligibility.v1.EligibilityService.UpsertMember:output_type -> openmtm.eligibility.v1.Member
-	11, // 91: openmtm.eligibility.v1.EligibilityService.GetMember:output_type -> openmtm.eligibility.v1.Member
-	15, // 92: openmtm.eligibility.v1.EligibilityService.ListMembers:output_type -> openmtm.eligibility.v1.ListMembersResponse
-	18, // 93: openmtm.eligibility.v1.EligibilityService.ImportMembers:output_type -> openmtm.eligibility.v1.ImportSummary
-	18, // 94: openmtm.eligibility.v1.EligibilityService.ImportClaims:output_type -> openmtm.eligibility.v1.ImportSummary
-	18, // 95: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:output_type -> openmtm.eligibility.v1.ImportSummary
-	21, // 96: openmtm.eligibility.v1.EligibilityService.ListClaims:output_type -> openmtm.eligibility.v1.ListClaimsResponse
-	24, // 97: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:output_type -> openmtm.eligibility.v1.ListDiagnosesResponse
-	25, // 98: openmtm.eligibility.v1.EligibilityService.CreateProgram:output_type -> openmtm.eligibility.v1.Program
-	25, // 99: openmtm.eligibility.v1.EligibilityService.GetProgram:output_type -> openmtm.eligibility.v1.Program
-	29, // 100: openmtm.eligibility.v1.EligibilityService.ListPrograms:output_type -> openmtm.eligibility.v1.ListProgramsResponse
-	31, // 101: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
-	31, // 102: openmtm.eligibility.v1.EligibilityService.GetRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
-	35, // 103: openmtm.eligibility.v1.EligibilityService.ListRuleSets:output_type -> openmtm.eligibility.v1.ListRuleSetsResponse
-	39, // 104: openmtm.eligibility.v1.EligibilityService.EvaluateMember:output_type -> openmtm.eligibility.v1.Determination
-	41, // 105: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
-	41, // 106: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
-	39, // 107: openmtm.eligibility.v1.EligibilityService.GetDetermination:output_type -> openmtm.eligibility.v1.Determination
-	46, // 108: openmtm.eligibility.v1.EligibilityService.ListDeterminations:output_type -> openmtm.eligibility.v1.ListDeterminationsResponse
-	47, // 109: openmtm.eligibility.v1.EligibilityService.GetEnrollment:output_type -> openmtm.eligibility.v1.Enrollment
-	50, // 110: openmtm.eligibility.v1.EligibilityService.ListEnrollments:output_type -> openmtm.eligibility.v1.ListEnrollmentsResponse
-	47, // 111: openmtm.eligibility.v1.EligibilityService.OptOutMember:output_type -> openmtm.eligibility.v1.Enrollment
-	53, // 112: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:output_type -> openmtm.eligibility.v1.MemberHistoryEntry
-	55, // 113: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:output_type -> openmtm.eligibility.v1.CmsBeneficiaryRecord
+	55, // 63: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_offered_on:type_name -> openmtm.type.v1.Date
+	55, // 64: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_dates:type_name -> openmtm.type.v1.Date
+	59, // 65: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	11, // 66: openmtm.eligibility.v1.EligibilityService.UpsertMember:input_type -> openmtm.eligibility.v1.UpsertMemberRequest
+	12, // 67: openmtm.eligibility.v1.EligibilityService.GetMember:input_type -> openmtm.eligibility.v1.GetMemberRequest
+	13, // 68: openmtm.eligibility.v1.EligibilityService.ListMembers:input_type -> openmtm.eligibility.v1.ListMembersRequest
+	15, // 69: openmtm.eligibility.v1.EligibilityService.ImportMembers:input_type -> openmtm.eligibility.v1.ImportRequest
+	15, // 70: openmtm.eligibility.v1.EligibilityService.ImportClaims:input_type -> openmtm.eligibility.v1.ImportRequest
+	15, // 71: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:input_type -> openmtm.eligibility.v1.ImportRequest
+	19, // 72: openmtm.eligibility.v1.EligibilityService.ListClaims:input_type -> openmtm.eligibility.v1.ListClaimsRequest
+	22, // 73: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:input_type -> openmtm.eligibility.v1.ListDiagnosesRequest
+	25, // 74: openmtm.eligibility.v1.EligibilityService.CreateProgram:input_type -> openmtm.eligibility.v1.CreateProgramRequest
+	26, // 75: openmtm.eligibility.v1.EligibilityService.GetProgram:input_type -> openmtm.eligibility.v1.GetProgramRequest
+	27, // 76: openmtm.eligibility.v1.EligibilityService.ListPrograms:input_type -> openmtm.eligibility.v1.ListProgramsRequest
+	31, // 77: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:input_type -> openmtm.eligibility.v1.CreateRuleSetRequest
+	32, // 78: openmtm.eligibility.v1.EligibilityService.GetRuleSet:input_type -> openmtm.eligibility.v1.GetRuleSetRequest
+	33, // 79: openmtm.eligibility.v1.EligibilityService.ListRuleSets:input_type -> openmtm.eligibility.v1.ListRuleSetsRequest
+	39, // 80: openmtm.eligibility.v1.EligibilityService.EvaluateMember:input_type -> openmtm.eligibility.v1.EvaluateMemberRequest
+	41, // 81: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:input_type -> openmtm.eligibility.v1.StartEvaluationRunRequest
+	42, // 82: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:input_type -> openmtm.eligibility.v1.GetEvaluationRunRequest
+	43, // 83: openmtm.eligibility.v1.EligibilityService.GetDetermination:input_type -> openmtm.eligibility.v1.GetDeterminationRequest
+	44, // 84: openmtm.eligibility.v1.EligibilityService.ListDeterminations:input_type -> openmtm.eligibility.v1.ListDeterminationsRequest
+	47, // 85: openmtm.eligibility.v1.EligibilityService.GetEnrollment:input_type -> openmtm.eligibility.v1.GetEnrollmentRequest
+	48, // 86: openmtm.eligibility.v1.EligibilityService.ListEnrollments:input_type -> openmtm.eligibility.v1.ListEnrollmentsRequest
+	50, // 87: openmtm.eligibility.v1.EligibilityService.OptOutMember:input_type -> openmtm.eligibility.v1.OptOutMemberRequest
+	51, // 88: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:input_type -> openmtm.eligibility.v1.StreamMemberHistoryRequest
+	53, // 89: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:input_type -> openmtm.eligibility.v1.ExportCmsFileRequest
+	10, // 90: openmtm.eligibility.v1.EligibilityService.UpsertMember:output_type -> openmtm.eligibility.v1.Member
+	10, // 91: openmtm.eligibility.v1.EligibilityService.GetMember:output_type -> openmtm.eligibility.v1.Member
+	14, // 92: openmtm.eligibility.v1.EligibilityService.ListMembers:output_type -> openmtm.eligibility.v1.ListMembersResponse
+	17, // 93: openmtm.eligibility.v1.EligibilityService.ImportMembers:output_type -> openmtm.eligibility.v1.ImportSummary
+	17, // 94: openmtm.eligibility.v1.EligibilityService.ImportClaims:output_type -> openmtm.eligibility.v1.ImportSummary
+	17, // 95: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:output_type -> openmtm.eligibility.v1.ImportSummary
+	20, // 96: openmtm.eligibility.v1.EligibilityService.ListClaims:output_type -> openmtm.eligibility.v1.ListClaimsResponse
+	23, // 97: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:output_type -> openmtm.eligibility.v1.ListDiagnosesResponse
+	24, // 98: openmtm.eligibility.v1.EligibilityService.CreateProgram:output_type -> openmtm.eligibility.v1.Program
+	24, // 99: openmtm.eligibility.v1.EligibilityService.GetProgram:output_type -> openmtm.eligibility.v1.Program
+	28, // 100: openmtm.eligibility.v1.EligibilityService.ListPrograms:output_type -> openmtm.eligibility.v1.ListProgramsResponse
+	30, // 101: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
+	30, // 102: openmtm.eligibility.v1.EligibilityService.GetRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
+	34, // 103: openmtm.eligibility.v1.EligibilityService.ListRuleSets:output_type -> openmtm.eligibility.v1.ListRuleSetsResponse
+	38, // 104: openmtm.eligibility.v1.EligibilityService.EvaluateMember:output_type -> openmtm.eligibility.v1.Determination
+	40, // 105: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
+	40, // 106: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
+	38, // 107: openmtm.eligibility.v1.EligibilityService.GetDetermination:output_type -> openmtm.eligibility.v1.Determination
+	45, // 108: openmtm.eligibility.v1.EligibilityService.ListDeterminations:output_type -> openmtm.eligibility.v1.ListDeterminationsResponse
+	46, // 109: openmtm.eligibility.v1.EligibilityService.GetEnrollment:output_type -> openmtm.eligibility.v1.Enrollment
+	49, // 110: openmtm.eligibility.v1.EligibilityService.ListEnrollments:output_type -> openmtm.eligibility.v1.ListEnrollmentsResponse
+	46, // 111: openmtm.eligibility.v1.EligibilityService.OptOutMember:output_type -> openmtm.eligibility.v1.Enrollment
+	52, // 112: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:output_type -> openmtm.eligibility.v1.MemberHistoryEntry
+	54, // 113: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:output_type -> openmtm.eligibility.v1.CmsBeneficiaryRecord
 	90, // [90:114] is the sub-list for method output_type
 	66, // [66:90] is the sub-list for method input_type
 	66, // [66:66] is the sub-list for extension type_name
@@ -4742,7 +4675,7 @@ func file_openmtm_eligibility_v1_eligibility_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_eligibility_v1_eligibility_proto_rawDesc), len(file_openmtm_eligibility_v1_eligibility_proto_rawDesc)),
-			NumEnums:      11,
+			NumEnums:      10,
 			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -29,8 +29,8 @@ type ReviewFinalized struct {
 	Review string `protobuf:"bytes,1,opt,name=review,proto3" json:"review,omitempty"`
 	// The member.
 	Member *v1.MemberRef `protobuf:"bytes,2,opt,name=member,proto3" json:"member,omitempty"`
-	// "CMR" or "TMR".
-	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	// CMR or TMR.
+	Kind v1.ReviewKind `protobuf:"varint,3,opt,name=kind,proto3,enum=openmtm.type.v1.ReviewKind" json:"kind,omitempty"`
 	// Date of service.
 	ServiceDate *v1.Date `protobuf:"bytes,4,opt,name=service_date,json=serviceDate,proto3" json:"service_date,omitempty"`
 	// Minutes spent with the member, for billing units.
@@ -39,8 +39,8 @@ type ReviewFinalized struct {
 	NewPatient bool `protobuf:"varint,6,opt,name=new_patient,json=newPatient,proto3" json:"new_patient,omitempty"`
 	// The pharmacist's NPI.
 	PharmacistNpi string `protobuf:"bytes,7,opt,name=pharmacist_npi,json=pharmacistNpi,proto3" json:"pharmacist_npi,omitempty"`
-	// CMS delivery method code.
-	DeliveryMethod string `protobuf:"bytes,8,opt,name=delivery_method,json=deliveryMethod,proto3" json:"delivery_method,omitempty"`
+	// CMS delivery method.
+	DeliveryMethod v1.DeliveryMethod `protobuf:"varint,8,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_method,omitempty"`
 	// Number of drug therapy problems identified.
 	ProblemsIdentified int32 `protobuf:"varint,9,opt,name=problems_identified,json=problemsIdentified,proto3" json:"problems_identified,omitempty"`
 	// ICD-10-CM codes addressed, for the claim.
@@ -93,11 +93,11 @@ func (x *ReviewFinalized) GetMember() *v1.MemberRef {
 	return nil
 }
 
-func (x *ReviewFinalized) GetKind() string {
+func (x *ReviewFinalized) GetKind() v1.ReviewKind {
 	if x != nil {
 		return x.Kind
 	}
-	return ""
+	return v1.ReviewKind(0)
 }
 
 func (x *ReviewFinalized) GetServiceDate() *v1.Date {
@@ -128,11 +128,11 @@ func (x *ReviewFinalized) GetPharmacistNpi() string {
 	return ""
 }
 
-func (x *ReviewFinalized) GetDeliveryMethod() string {
+func (x *ReviewFinalized) GetDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethod
 	}
-	return ""
+	return v1.DeliveryMethod(0)
 }
 
 func (x *ReviewFinalized) GetProblemsIdentified() int32 {
@@ -290,17 +290,17 @@ var File_openmtm_events_v1_documentation_proto protoreflect.FileDescriptor
 
 const file_openmtm_events_v1_documentation_proto_rawDesc = "" +
 	"\n" +
-	"%openmtm/events/v1/documentation.proto\x12\x11openmtm.events.v1\x1a\x1bopenmtm/type/v1/types.proto\"\x90\x03\n" +
+	"%openmtm/events/v1/documentation.proto\x12\x11openmtm.events.v1\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"\xce\x03\n" +
 	"\x0fReviewFinalized\x12\x16\n" +
 	"\x06review\x18\x01 \x01(\tR\x06review\x122\n" +
-	"\x06member\x18\x02 \x01(\v2\x1a.openmtm.type.v1.MemberRefR\x06member\x12\x12\n" +
-	"\x04kind\x18\x03 \x01(\tR\x04kind\x128\n" +
+	"\x06member\x18\x02 \x01(\v2\x1a.openmtm.type.v1.MemberRefR\x06member\x12/\n" +
+	"\x04kind\x18\x03 \x01(\x0e2\x1b.openmtm.type.v1.ReviewKindR\x04kind\x128\n" +
 	"\fservice_date\x18\x04 \x01(\v2\x15.openmtm.type.v1.DateR\vserviceDate\x12\x18\n" +
 	"\aminutes\x18\x05 \x01(\x05R\aminutes\x12\x1f\n" +
 	"\vnew_patient\x18\x06 \x01(\bR\n" +
 	"newPatient\x12%\n" +
-	"\x0epharmacist_npi\x18\a \x01(\tR\rpharmacistNpi\x12'\n" +
-	"\x0fdelivery_method\x18\b \x01(\tR\x0edeliveryMethod\x12/\n" +
+	"\x0epharmacist_npi\x18\a \x01(\tR\rpharmacistNpi\x12H\n" +
+	"\x0fdelivery_method\x18\b \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0edeliveryMethod\x12/\n" +
 	"\x13problems_identified\x18\t \x01(\x05R\x12problemsIdentified\x12'\n" +
 	"\x0fdiagnosis_codes\x18\n" +
 	" \x03(\tR\x0ediagnosisCodes\"\x98\x01\n" +
@@ -332,19 +332,23 @@ var file_openmtm_events_v1_documentation_proto_goTypes = []any{
 	(*SummaryDelivered)(nil),       // 1: openmtm.events.v1.SummaryDelivered
 	(*RecommendationResolved)(nil), // 2: openmtm.events.v1.RecommendationResolved
 	(*v1.MemberRef)(nil),           // 3: openmtm.type.v1.MemberRef
-	(*v1.Date)(nil),                // 4: openmtm.type.v1.Date
+	(v1.ReviewKind)(0),             // 4: openmtm.type.v1.ReviewKind
+	(*v1.Date)(nil),                // 5: openmtm.type.v1.Date
+	(v1.DeliveryMethod)(0),         // 6: openmtm.type.v1.DeliveryMethod
 }
 var file_openmtm_events_v1_documentation_proto_depIdxs = []int32{
 	3, // 0: openmtm.events.v1.ReviewFinalized.member:type_name -> openmtm.type.v1.MemberRef
-	4, // 1: openmtm.events.v1.ReviewFinalized.service_date:type_name -> openmtm.type.v1.Date
-	3, // 2: openmtm.events.v1.SummaryDelivered.member:type_name -> openmtm.type.v1.MemberRef
-	4, // 3: openmtm.events.v1.SummaryDelivered.delivered_on:type_name -> openmtm.type.v1.Date
-	3, // 4: openmtm.events.v1.RecommendationResolved.member:type_name -> openmtm.type.v1.MemberRef
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	4, // 1: openmtm.events.v1.ReviewFinalized.kind:type_name -> openmtm.type.v1.ReviewKind
+	5, // 2: openmtm.events.v1.ReviewFinalized.service_date:type_name -> openmtm.type.v1.Date
+	6, // 3: openmtm.events.v1.ReviewFinalized.delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	3, // 4: openmtm.events.v1.SummaryDelivered.member:type_name -> openmtm.type.v1.MemberRef
+	5, // 5: openmtm.events.v1.SummaryDelivered.delivered_on:type_name -> openmtm.type.v1.Date
+	3, // 6: openmtm.events.v1.RecommendationResolved.member:type_name -> openmtm.type.v1.MemberRef
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_openmtm_events_v1_documentation_proto_init() }

@@ -116,12 +116,12 @@ type ConsultChanged struct {
 	Member *v1.MemberRef `protobuf:"bytes,3,opt,name=member,proto3" json:"member,omitempty"`
 	// The pharmacist.
 	Pharmacist string `protobuf:"bytes,4,opt,name=pharmacist,proto3" json:"pharmacist,omitempty"`
-	// "CMR" or "TMR".
-	Kind string `protobuf:"bytes,5,opt,name=kind,proto3" json:"kind,omitempty"`
+	// CMR or TMR.
+	Kind v1.ReviewKind `protobuf:"varint,5,opt,name=kind,proto3,enum=openmtm.type.v1.ReviewKind" json:"kind,omitempty"`
 	// Start of the consult.
 	StartTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
-	// Delivery method code (CMS): "01" face-to-face, "02" telephone, "03" telehealth, "99" other.
-	DeliveryMethod string `protobuf:"bytes,7,opt,name=delivery_method,json=deliveryMethod,proto3" json:"delivery_method,omitempty"`
+	// CMS delivery method.
+	DeliveryMethod v1.DeliveryMethod `protobuf:"varint,7,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_method,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -184,11 +184,11 @@ func (x *ConsultChanged) GetPharmacist() string {
 	return ""
 }
 
-func (x *ConsultChanged) GetKind() string {
+func (x *ConsultChanged) GetKind() v1.ReviewKind {
 	if x != nil {
 		return x.Kind
 	}
-	return ""
+	return v1.ReviewKind(0)
 }
 
 func (x *ConsultChanged) GetStartTime() *timestamppb.Timestamp {
@@ -198,11 +198,11 @@ func (x *ConsultChanged) GetStartTime() *timestamppb.Timestamp {
 	return nil
 }
 
-func (x *ConsultChanged) GetDeliveryMethod() string {
+func (x *ConsultChanged) GetDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethod
 	}
-	return ""
+	return v1.DeliveryMethod(0)
 }
 
 // mtm.scheduling.outreach.unreachable: outreach attempts were exhausted.
@@ -273,7 +273,7 @@ var File_openmtm_events_v1_scheduling_proto protoreflect.FileDescriptor
 
 const file_openmtm_events_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
-	"\"openmtm/events/v1/scheduling.proto\x12\x11openmtm.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/types.proto\"\xcc\x01\n" +
+	"\"openmtm/events/v1/scheduling.proto\x12\x11openmtm.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"\xcc\x01\n" +
 	"\x0fReferralChanged\x12\x1a\n" +
 	"\breferral\x18\x01 \x01(\tR\breferral\x12\"\n" +
 	"\fintervention\x18\x02 \x01(\tR\fintervention\x122\n" +
@@ -281,18 +281,18 @@ const file_openmtm_events_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"pharmacist\x18\x04 \x01(\tR\n" +
 	"pharmacist\x12%\n" +
-	"\x0edecline_reason\x18\x05 \x01(\tR\rdeclineReason\"\x9a\x02\n" +
+	"\x0edecline_reason\x18\x05 \x01(\tR\rdeclineReason\"\xd8\x02\n" +
 	"\x0eConsultChanged\x12 \n" +
 	"\vappointment\x18\x01 \x01(\tR\vappointment\x12\x1a\n" +
 	"\breferral\x18\x02 \x01(\tR\breferral\x122\n" +
 	"\x06member\x18\x03 \x01(\v2\x1a.openmtm.type.v1.MemberRefR\x06member\x12\x1e\n" +
 	"\n" +
 	"pharmacist\x18\x04 \x01(\tR\n" +
-	"pharmacist\x12\x12\n" +
-	"\x04kind\x18\x05 \x01(\tR\x04kind\x129\n" +
+	"pharmacist\x12/\n" +
+	"\x04kind\x18\x05 \x01(\x0e2\x1b.openmtm.type.v1.ReviewKindR\x04kind\x129\n" +
 	"\n" +
-	"start_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x12'\n" +
-	"\x0fdelivery_method\x18\a \x01(\tR\x0edeliveryMethod\"\x81\x01\n" +
+	"start_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x12H\n" +
+	"\x0fdelivery_method\x18\a \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0edeliveryMethod\"\x81\x01\n" +
 	"\x13OutreachUnreachable\x12\x1a\n" +
 	"\breferral\x18\x01 \x01(\tR\breferral\x122\n" +
 	"\x06member\x18\x02 \x01(\v2\x1a.openmtm.type.v1.MemberRefR\x06member\x12\x1a\n" +
@@ -316,18 +316,22 @@ var file_openmtm_events_v1_scheduling_proto_goTypes = []any{
 	(*ConsultChanged)(nil),        // 1: openmtm.events.v1.ConsultChanged
 	(*OutreachUnreachable)(nil),   // 2: openmtm.events.v1.OutreachUnreachable
 	(*v1.MemberRef)(nil),          // 3: openmtm.type.v1.MemberRef
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(v1.ReviewKind)(0),            // 4: openmtm.type.v1.ReviewKind
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
+	(v1.DeliveryMethod)(0),        // 6: openmtm.type.v1.DeliveryMethod
 }
 var file_openmtm_events_v1_scheduling_proto_depIdxs = []int32{
 	3, // 0: openmtm.events.v1.ReferralChanged.member:type_name -> openmtm.type.v1.MemberRef
 	3, // 1: openmtm.events.v1.ConsultChanged.member:type_name -> openmtm.type.v1.MemberRef
-	4, // 2: openmtm.events.v1.ConsultChanged.start_time:type_name -> google.protobuf.Timestamp
-	3, // 3: openmtm.events.v1.OutreachUnreachable.member:type_name -> openmtm.type.v1.MemberRef
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	4, // 2: openmtm.events.v1.ConsultChanged.kind:type_name -> openmtm.type.v1.ReviewKind
+	5, // 3: openmtm.events.v1.ConsultChanged.start_time:type_name -> google.protobuf.Timestamp
+	6, // 4: openmtm.events.v1.ConsultChanged.delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	3, // 5: openmtm.events.v1.OutreachUnreachable.member:type_name -> openmtm.type.v1.MemberRef
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_openmtm_events_v1_scheduling_proto_init() }

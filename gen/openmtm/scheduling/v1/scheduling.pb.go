@@ -101,67 +101,6 @@ func (DayOfWeek) EnumDescriptor() ([]byte, []int) {
 	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{0}
 }
 
-// CMS CMR delivery method (ResDAC codes), also used for TMRs.
-type DeliveryMethod int32
-
-const (
-	// Not given.
-	DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED DeliveryMethod = 0
-	// 01: face-to-face.
-	DeliveryMethod_DELIVERY_METHOD_FACE_TO_FACE DeliveryMethod = 1
-	// 02: telephone.
-	DeliveryMethod_DELIVERY_METHOD_TELEPHONE DeliveryMethod = 2
-	// 03: telehealth (video).
-	DeliveryMethod_DELIVERY_METHOD_TELEHEALTH DeliveryMethod = 3
-	// 99: other.
-	DeliveryMethod_DELIVERY_METHOD_OTHER DeliveryMethod = 99
-)
-
-// Enum value maps for DeliveryMethod.
-var (
-	DeliveryMethod_name = map[int32]string{
-		0:  "DELIVERY_METHOD_UNSPECIFIED",
-		1:  "DELIVERY_METHOD_FACE_TO_FACE",
-		2:  "DELIVERY_METHOD_TELEPHONE",
-		3:  "DELIVERY_METHOD_TELEHEALTH",
-		99: "DELIVERY_METHOD_OTHER",
-	}
-	DeliveryMethod_value = map[string]int32{
-		"DELIVERY_METHOD_UNSPECIFIED":  0,
-		"DELIVERY_METHOD_FACE_TO_FACE": 1,
-		"DELIVERY_METHOD_TELEPHONE":    2,
-		"DELIVERY_METHOD_TELEHEALTH":   3,
-		"DELIVERY_METHOD_OTHER":        99,
-	}
-)
-
-func (x DeliveryMethod) Enum() *DeliveryMethod {
-	p := new(DeliveryMethod)
-	*p = x
-	return p
-}
-
-func (x DeliveryMethod) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (DeliveryMethod) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[1].Descriptor()
-}
-
-func (DeliveryMethod) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[1]
-}
-
-func (x DeliveryMethod) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use DeliveryMethod.Descriptor instead.
-func (DeliveryMethod) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{1}
-}
-
 // A clinical area a pharmacist is skilled or board certified in.
 type Specialty int32
 
@@ -235,11 +174,11 @@ func (x Specialty) String() string {
 }
 
 func (Specialty) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[2].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[1].Descriptor()
 }
 
 func (Specialty) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[2]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[1]
 }
 
 func (x Specialty) Number() protoreflect.EnumNumber {
@@ -248,7 +187,7 @@ func (x Specialty) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Specialty.Descriptor instead.
 func (Specialty) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{2}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{1}
 }
 
 // A criterion pharmacists are matched on.
@@ -304,11 +243,11 @@ func (x MatchCriterion) String() string {
 }
 
 func (MatchCriterion) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[3].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[2].Descriptor()
 }
 
 func (MatchCriterion) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[3]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[2]
 }
 
 func (x MatchCriterion) Number() protoreflect.EnumNumber {
@@ -317,7 +256,7 @@ func (x MatchCriterion) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MatchCriterion.Descriptor instead.
 func (MatchCriterion) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{3}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{2}
 }
 
 // Kind of consult a referral asks for.
@@ -357,11 +296,11 @@ func (x ConsultKind) String() string {
 }
 
 func (ConsultKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[4].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[3].Descriptor()
 }
 
 func (ConsultKind) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[4]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[3]
 }
 
 func (x ConsultKind) Number() protoreflect.EnumNumber {
@@ -370,7 +309,7 @@ func (x ConsultKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ConsultKind.Descriptor instead.
 func (ConsultKind) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{4}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{3}
 }
 
 // State of a referral.
@@ -426,11 +365,11 @@ func (x ReferralState) String() string {
 }
 
 func (ReferralState) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[5].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[4].Descriptor()
 }
 
 func (ReferralState) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[5]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[4]
 }
 
 func (x ReferralState) Number() protoreflect.EnumNumber {
@@ -439,7 +378,7 @@ func (x ReferralState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ReferralState.Descriptor instead.
 func (ReferralState) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{5}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{4}
 }
 
 // Why a network declined a referral.
@@ -507,11 +446,11 @@ func (x DeclineReason) String() string {
 }
 
 func (DeclineReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[6].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[5].Descriptor()
 }
 
 func (DeclineReason) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[6]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[5]
 }
 
 func (x DeclineReason) Number() protoreflect.EnumNumber {
@@ -520,7 +459,7 @@ func (x DeclineReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeclineReason.Descriptor instead.
 func (DeclineReason) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{6}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{5}
 }
 
 // State of an appointment.
@@ -568,11 +507,11 @@ func (x AppointmentState) String() string {
 }
 
 func (AppointmentState) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[7].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[6].Descriptor()
 }
 
 func (AppointmentState) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[7]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[6]
 }
 
 func (x AppointmentState) Number() protoreflect.EnumNumber {
@@ -581,7 +520,7 @@ func (x AppointmentState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AppointmentState.Descriptor instead.
 func (AppointmentState) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{7}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{6}
 }
 
 // Why an appointment was cancelled.
@@ -633,11 +572,11 @@ func (x CancelReason) String() string {
 }
 
 func (CancelReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[8].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[7].Descriptor()
 }
 
 func (CancelReason) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[8]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[7]
 }
 
 func (x CancelReason) Number() protoreflect.EnumNumber {
@@ -646,7 +585,7 @@ func (x CancelReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CancelReason.Descriptor instead.
 func (CancelReason) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{8}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{7}
 }
 
 // How the member was contacted.
@@ -694,11 +633,11 @@ func (x OutreachChannel) String() string {
 }
 
 func (OutreachChannel) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[9].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[8].Descriptor()
 }
 
 func (OutreachChannel) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[9]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[8]
 }
 
 func (x OutreachChannel) Number() protoreflect.EnumNumber {
@@ -707,7 +646,7 @@ func (x OutreachChannel) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OutreachChannel.Descriptor instead.
 func (OutreachChannel) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{9}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{8}
 }
 
 // What an outreach attempt achieved.
@@ -759,11 +698,11 @@ func (x OutreachOutcome) String() string {
 }
 
 func (OutreachOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[10].Descriptor()
+	return file_openmtm_scheduling_v1_scheduling_proto_enumTypes[9].Descriptor()
 }
 
 func (OutreachOutcome) Type() protoreflect.EnumType {
-	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[10]
+	return &file_openmtm_scheduling_v1_scheduling_proto_enumTypes[9]
 }
 
 func (x OutreachOutcome) Number() protoreflect.EnumNumber {
@@ -772,7 +711,7 @@ func (x OutreachOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OutreachOutcome.Descriptor instead.
 func (OutreachOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{10}
+	return file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{9}
 }
 
 // A time of day on the local clock, with no date and no time zone.
@@ -1398,7 +1337,7 @@ type Pharmacist struct {
 	// Clinical specialties.
 	Specialties []Specialty `protobuf:"varint,8,rep,packed,name=specialties,proto3,enum=openmtm.scheduling.v1.Specialty" json:"specialties,omitempty"`
 	// Delivery methods the pharmacist offers.
-	DeliveryMethods []DeliveryMethod `protobuf:"varint,9,rep,packed,name=delivery_methods,json=deliveryMethods,proto3,enum=openmtm.scheduling.v1.DeliveryMethod" json:"delivery_methods,omitempty"`
+	DeliveryMethods []v1.DeliveryMethod `protobuf:"varint,9,rep,packed,name=delivery_methods,json=deliveryMethods,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_methods,omitempty"`
 	// Consults the pharmacist can take per week (Monday to Sunday).
 	WeeklyCapacity int32 `protobuf:"varint,10,opt,name=weekly_capacity,json=weeklyCapacity,proto3" json:"weekly_capacity,omitempty"`
 	// Consults booked in the current week. Output only.
@@ -1507,7 +1446,7 @@ func (x *Pharmacist) GetSpecialties() []Specialty {
 	return nil
 }
 
-func (x *Pharmacist) GetDeliveryMethods() []DeliveryMethod {
+func (x *Pharmacist) GetDeliveryMethods() []v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethods
 	}
@@ -1912,7 +1851,7 @@ type MatchPharmacistsRequest struct {
 	// Wanted specialties.
 	Specialties []Specialty `protobuf:"varint,5,rep,packed,name=specialties,proto3,enum=openmtm.scheduling.v1.Specialty" json:"specialties,omitempty"`
 	// Wanted delivery method.
-	DeliveryMethod DeliveryMethod `protobuf:"varint,6,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.scheduling.v1.DeliveryMethod" json:"delivery_method,omitempty"`
+	DeliveryMethod v1.DeliveryMethod `protobuf:"varint,6,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_method,omitempty"`
 	// Member's 5-digit ZIP, for matching by distance.
 	PostalCode string `protobuf:"bytes,7,opt,name=postal_code,json=postalCode,proto3" json:"postal_code,omitempty"`
 	// First day of the week whose capacity counts; the current week when unset.
@@ -1990,11 +1929,11 @@ func (x *MatchPharmacistsRequest) GetSpecialties() []Specialty {
 	return nil
 }
 
-func (x *MatchPharmacistsRequest) GetDeliveryMethod() DeliveryMethod {
+func (x *MatchPharmacistsRequest) GetDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethod
 	}
-	return DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED
+	return v1.DeliveryMethod(0)
 }
 
 func (x *MatchPharmacistsRequest) GetPostalCode() string {
@@ -2853,7 +2792,7 @@ type Appointment struct {
 	// Where, for face-to-face: "networks/{network}/pharmacies/{pharmacy}".
 	Pharmacy string `protobuf:"bytes,6,opt,name=pharmacy,proto3" json:"pharmacy,omitempty"`
 	// How the consult is held.
-	DeliveryMethod DeliveryMethod `protobuf:"varint,7,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.scheduling.v1.DeliveryMethod" json:"delivery_method,omitempty"`
+	DeliveryMethod v1.DeliveryMethod `protobuf:"varint,7,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_method,omitempty"`
 	// Start.
 	StartTime *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
 	// End, after start.
@@ -2948,11 +2887,11 @@ func (x *Appointment) GetPharmacy() string {
 	return ""
 }
 
-func (x *Appointment) GetDeliveryMethod() DeliveryMethod {
+func (x *Appointment) GetDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethod
 	}
-	return DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED
+	return v1.DeliveryMethod(0)
 }
 
 func (x *Appointment) GetStartTime() *timestamppb.Timestamp {
@@ -3094,7 +3033,7 @@ type RescheduleAppointmentRequest struct {
 	// New pharmacist; unchanged when empty.
 	Pharmacist string `protobuf:"bytes,4,opt,name=pharmacist,proto3" json:"pharmacist,omitempty"`
 	// New delivery method; unchanged when unset.
-	DeliveryMethod DeliveryMethod `protobuf:"varint,5,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.scheduling.v1.DeliveryMethod" json:"delivery_method,omitempty"`
+	DeliveryMethod v1.DeliveryMethod `protobuf:"varint,5,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_method,omitempty"`
 	// New pharmacy; unchanged when empty.
 	Pharmacy      string `protobuf:"bytes,6,opt,name=pharmacy,proto3" json:"pharmacy,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -3159,11 +3098,11 @@ func (x *RescheduleAppointmentRequest) GetPharmacist() string {
 	return ""
 }
 
-func (x *RescheduleAppointmentRequest) GetDeliveryMethod() DeliveryMethod {
+func (x *RescheduleAppointmentRequest) GetDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethod
 	}
-	return DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED
+	return v1.DeliveryMethod(0)
 }
 
 func (x *RescheduleAppointmentRequest) GetPharmacy() string {
@@ -3243,7 +3182,7 @@ type CompleteAppointmentRequest struct {
 	// "networks/{network}/appointments/{appointment}".
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Delivery method actually used; the booked one when unset.
-	DeliveryMethod DeliveryMethod `protobuf:"varint,2,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.scheduling.v1.DeliveryMethod" json:"delivery_method,omitempty"`
+	DeliveryMethod v1.DeliveryMethod `protobuf:"varint,2,opt,name=delivery_method,json=deliveryMethod,proto3,enum=openmtm.type.v1.DeliveryMethod" json:"delivery_method,omitempty"`
 	// Actual start; the booked start when unset.
 	StartTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=start_time,json=startTime,proto3" json:"start_time,omitempty"`
 	// Actual end; the booked end when unset.
@@ -3289,11 +3228,11 @@ func (x *CompleteAppointmentRequest) GetName() string {
 	return ""
 }
 
-func (x *CompleteAppointmentRequest) GetDeliveryMethod() DeliveryMethod {
+func (x *CompleteAppointmentRequest) GetDeliveryMethod() v1.DeliveryMethod {
 	if x != nil {
 		return x.DeliveryMethod
 	}
-	return DeliveryMethod_DELIVERY_METHOD_UNSPECIFIED
+	return v1.DeliveryMethod(0)
 }
 
 func (x *CompleteAppointmentRequest) GetStartTime() *timestamppb.Timestamp {
@@ -3817,7 +3756,7 @@ var File_openmtm_scheduling_v1_scheduling_proto protoreflect.FileDescriptor
 
 const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
-	"&openmtm/scheduling/v1/scheduling.proto\x12\x15openmtm.scheduling.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/types.proto\";\n" +
+	"&openmtm/scheduling/v1/scheduling.proto\x12\x15openmtm.scheduling.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\";\n" +
 	"\tTimeOfDay\x12\x14\n" +
 	"\x05hours\x18\x01 \x01(\x05R\x05hours\x12\x18\n" +
 	"\aminutes\x18\x02 \x01(\x05R\aminutes\"\xb4\x01\n" +
@@ -3866,7 +3805,7 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x15UpdatePharmacyRequest\x12;\n" +
 	"\bpharmacy\x18\x01 \x01(\v2\x1f.openmtm.scheduling.v1.PharmacyR\bpharmacy\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"\xa8\x06\n" +
+	"updateMask\"\xa2\x06\n" +
 	"\n" +
 	"Pharmacist\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
@@ -3879,8 +3818,8 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\vpostal_code\x18\x06 \x01(\tR\n" +
 	"postalCode\x12%\n" +
 	"\x0elicense_states\x18\a \x03(\tR\rlicenseStates\x12B\n" +
-	"\vspecialties\x18\b \x03(\x0e2 .openmtm.scheduling.v1.SpecialtyR\vspecialties\x12P\n" +
-	"\x10delivery_methods\x18\t \x03(\x0e2%.openmtm.scheduling.v1.DeliveryMethodR\x0fdeliveryMethods\x12'\n" +
+	"\vspecialties\x18\b \x03(\x0e2 .openmtm.scheduling.v1.SpecialtyR\vspecialties\x12J\n" +
+	"\x10delivery_methods\x18\t \x03(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0fdeliveryMethods\x12'\n" +
 	"\x0fweekly_capacity\x18\n" +
 	" \x01(\x05R\x0eweeklyCapacity\x12(\n" +
 	"\x10booked_this_week\x18\v \x01(\x05R\x0ebookedThisWeek\x12\x1b\n" +
@@ -3918,14 +3857,14 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"pharmacist\x18\x01 \x01(\v2!.openmtm.scheduling.v1.PharmacistR\n" +
 	"pharmacist\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"\xdd\x03\n" +
+	"updateMask\"\xd7\x03\n" +
 	"\x17MatchPharmacistsRequest\x12\x16\n" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1a\n" +
 	"\breferral\x18\x02 \x01(\tR\breferral\x12#\n" +
 	"\rlicense_state\x18\x03 \x01(\tR\flicenseState\x12\x1a\n" +
 	"\blanguage\x18\x04 \x01(\tR\blanguage\x12B\n" +
-	"\vspecialties\x18\x05 \x03(\x0e2 .openmtm.scheduling.v1.SpecialtyR\vspecialties\x12N\n" +
-	"\x0fdelivery_method\x18\x06 \x01(\x0e2%.openmtm.scheduling.v1.DeliveryMethodR\x0edeliveryMethod\x12\x1f\n" +
+	"\vspecialties\x18\x05 \x03(\x0e2 .openmtm.scheduling.v1.SpecialtyR\vspecialties\x12H\n" +
+	"\x0fdelivery_method\x18\x06 \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0edeliveryMethod\x12\x1f\n" +
 	"\vpostal_code\x18\a \x01(\tR\n" +
 	"postalCode\x12.\n" +
 	"\aweek_of\x18\b \x01(\v2\x15.openmtm.type.v1.DateR\x06weekOf\x12A\n" +
@@ -4007,7 +3946,7 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"page_token\x18\a \x01(\tR\tpageToken\"~\n" +
 	"\x15ListReferralsResponse\x12=\n" +
 	"\treferrals\x18\x01 \x03(\v2\x1f.openmtm.scheduling.v1.ReferralR\treferrals\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb7\x06\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb1\x06\n" +
 	"\vAppointment\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\breferral\x18\x02 \x01(\tR\breferral\x122\n" +
@@ -4016,8 +3955,8 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"pharmacist\x18\x05 \x01(\tR\n" +
 	"pharmacist\x12\x1a\n" +
-	"\bpharmacy\x18\x06 \x01(\tR\bpharmacy\x12N\n" +
-	"\x0fdelivery_method\x18\a \x01(\x0e2%.openmtm.scheduling.v1.DeliveryMethodR\x0edeliveryMethod\x129\n" +
+	"\bpharmacy\x18\x06 \x01(\tR\bpharmacy\x12H\n" +
+	"\x0fdelivery_method\x18\a \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0edeliveryMethod\x129\n" +
 	"\n" +
 	"start_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12=\n" +
@@ -4035,7 +3974,7 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x16BookAppointmentRequest\x12\x16\n" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12%\n" +
 	"\x0eappointment_id\x18\x02 \x01(\tR\rappointmentId\x12D\n" +
-	"\vappointment\x18\x03 \x01(\v2\".openmtm.scheduling.v1.AppointmentR\vappointment\"\xb0\x02\n" +
+	"\vappointment\x18\x03 \x01(\v2\".openmtm.scheduling.v1.AppointmentR\vappointment\"\xaa\x02\n" +
 	"\x1cRescheduleAppointmentRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x129\n" +
 	"\n" +
@@ -4043,16 +3982,16 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\bend_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12\x1e\n" +
 	"\n" +
 	"pharmacist\x18\x04 \x01(\tR\n" +
-	"pharmacist\x12N\n" +
-	"\x0fdelivery_method\x18\x05 \x01(\x0e2%.openmtm.scheduling.v1.DeliveryMethodR\x0edeliveryMethod\x12\x1a\n" +
+	"pharmacist\x12H\n" +
+	"\x0fdelivery_method\x18\x05 \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0edeliveryMethod\x12\x1a\n" +
 	"\bpharmacy\x18\x06 \x01(\tR\bpharmacy\"\x7f\n" +
 	"\x18CancelAppointmentRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12;\n" +
 	"\x06reason\x18\x02 \x01(\x0e2#.openmtm.scheduling.v1.CancelReasonR\x06reason\x12\x12\n" +
-	"\x04note\x18\x03 \x01(\tR\x04note\"\xf2\x01\n" +
+	"\x04note\x18\x03 \x01(\tR\x04note\"\xec\x01\n" +
 	"\x1aCompleteAppointmentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12N\n" +
-	"\x0fdelivery_method\x18\x02 \x01(\x0e2%.openmtm.scheduling.v1.DeliveryMethodR\x0edeliveryMethod\x129\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12H\n" +
+	"\x0fdelivery_method\x18\x02 \x01(\x0e2\x1f.openmtm.type.v1.DeliveryMethodR\x0edeliveryMethod\x129\n" +
 	"\n" +
 	"start_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tstartTime\x125\n" +
 	"\bend_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"+\n" +
@@ -4106,13 +4045,7 @@ const file_openmtm_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x14DAY_OF_WEEK_THURSDAY\x10\x04\x12\x16\n" +
 	"\x12DAY_OF_WEEK_FRIDAY\x10\x05\x12\x18\n" +
 	"\x14DAY_OF_WEEK_SATURDAY\x10\x06\x12\x16\n" +
-	"\x12DAY_OF_WEEK_SUNDAY\x10\a*\xad\x01\n" +
-	"\x0eDeliveryMethod\x12\x1f\n" +
-	"\x1bDELIVERY_METHOD_UNSPECIFIED\x10\x00\x12 \n" +
-	"\x1cDELIVERY_METHOD_FACE_TO_FACE\x10\x01\x12\x1d\n" +
-	"\x19DELIVERY_METHOD_TELEPHONE\x10\x02\x12\x1e\n" +
-	"\x1aDELIVERY_METHOD_TELEHEALTH\x10\x03\x12\x19\n" +
-	"\x15DELIVERY_METHOD_OTHER\x10c*\xcb\x02\n" +
+	"\x12DAY_OF_WEEK_SUNDAY\x10\a*\xcb\x02\n" +
 	"\tSpecialty\x12\x19\n" +
 	"\x15SPECIALTY_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SPECIALTY_GERIATRICS\x10\x01\x12\x1d\n" +
@@ -4220,180 +4153,180 @@ func file_openmtm_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_openmtm_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_openmtm_scheduling_v1_scheduling_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_openmtm_scheduling_v1_scheduling_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
 var file_openmtm_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_openmtm_scheduling_v1_scheduling_proto_goTypes = []any{
 	(DayOfWeek)(0),                       // 0: openmtm.scheduling.v1.DayOfWeek
-	(DeliveryMethod)(0),                  // 1: openmtm.scheduling.v1.DeliveryMethod
-	(Specialty)(0),                       // 2: openmtm.scheduling.v1.Specialty
-	(MatchCriterion)(0),                  // 3: openmtm.scheduling.v1.MatchCriterion
-	(ConsultKind)(0),                     // 4: openmtm.scheduling.v1.ConsultKind
-	(ReferralState)(0),                   // 5: openmtm.scheduling.v1.ReferralState
-	(DeclineReason)(0),                   // 6: openmtm.scheduling.v1.DeclineReason
-	(AppointmentState)(0),                // 7: openmtm.scheduling.v1.AppointmentState
-	(CancelReason)(0),                    // 8: openmtm.scheduling.v1.CancelReason
-	(OutreachChannel)(0),                 // 9: openmtm.scheduling.v1.OutreachChannel
-	(OutreachOutcome)(0),                 // 10: openmtm.scheduling.v1.OutreachOutcome
-	(*TimeOfDay)(nil),                    // 11: openmtm.scheduling.v1.TimeOfDay
-	(*AvailabilityWindow)(nil),           // 12: openmtm.scheduling.v1.AvailabilityWindow
-	(*PostalAddress)(nil),                // 13: openmtm.scheduling.v1.PostalAddress
-	(*Pharmacy)(nil),                     // 14: openmtm.scheduling.v1.Pharmacy
-	(*CreatePharmacyRequest)(nil),        // 15: openmtm.scheduling.v1.CreatePharmacyRequest
-	(*GetPharmacyRequest)(nil),           // 16: openmtm.scheduling.v1.GetPharmacyRequest
-	(*ListPharmaciesRequest)(nil),        // 17: openmtm.scheduling.v1.ListPharmaciesRequest
-	(*ListPharmaciesResponse)(nil),       // 18: openmtm.scheduling.v1.ListPharmaciesResponse
-	(*UpdatePharmacyRequest)(nil),        // 19: openmtm.scheduling.v1.UpdatePharmacyRequest
-	(*Pharmacist)(nil),                   // 20: openmtm.scheduling.v1.Pharmacist
-	(*CreatePharmacistRequest)(nil),      // 21: openmtm.scheduling.v1.CreatePharmacistRequest
-	(*GetPharmacistRequest)(nil),         // 22: openmtm.scheduling.v1.GetPharmacistRequest
-	(*ListPharmacistsRequest)(nil),       // 23: openmtm.scheduling.v1.ListPharmacistsRequest
-	(*ListPharmacistsResponse)(nil),      // 24: openmtm.scheduling.v1.ListPharmacistsResponse
-	(*UpdatePharmacistRequest)(nil),      // 25: openmtm.scheduling.v1.UpdatePharmacistRequest
-	(*MatchPharmacistsRequest)(nil),      // 26: openmtm.scheduling.v1.MatchPharmacistsRequest
-	(*MatchReason)(nil),                  // 27: openmtm.scheduling.v1.MatchReason
-	(*PharmacistCandidate)(nil),          // 28: openmtm.scheduling.v1.PharmacistCandidate
-	(*MatchPharmacistsResponse)(nil),     // 29: openmtm.scheduling.v1.MatchPharmacistsResponse
-	(*Referral)(nil),                     // 30: openmtm.scheduling.v1.Referral
-	(*OfferReferralRequest)(nil),         // 31: openmtm.scheduling.v1.OfferReferralRequest
-	(*AcceptReferralRequest)(nil),        // 32: openmtm.scheduling.v1.AcceptReferralRequest
-	(*DeclineReferralRequest)(nil),       // 33: openmtm.scheduling.v1.DeclineReferralRequest
-	(*GetReferralRequest)(nil),           // 34: openmtm.scheduling.v1.GetReferralRequest
-	(*ListReferralsRequest)(nil),         // 35: openmtm.scheduling.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),        // 36: openmtm.scheduling.v1.ListReferralsResponse
-	(*Appointment)(nil),                  // 37: openmtm.scheduling.v1.Appointment
-	(*BookAppointmentRequest)(nil),       // 38: openmtm.scheduling.v1.BookAppointmentRequest
-	(*RescheduleAppointmentRequest)(nil), // 39: openmtm.scheduling.v1.RescheduleAppointmentRequest
-	(*CancelAppointmentRequest)(nil),     // 40: openmtm.scheduling.v1.CancelAppointmentRequest
-	(*CompleteAppointmentRequest)(nil),   // 41: openmtm.scheduling.v1.CompleteAppointmentRequest
-	(*GetAppointmentRequest)(nil),        // 42: openmtm.scheduling.v1.GetAppointmentRequest
-	(*ListAppointmentsRequest)(nil),      // 43: openmtm.scheduling.v1.ListAppointmentsRequest
-	(*ListAppointmentsResponse)(nil),     // 44: openmtm.scheduling.v1.ListAppointmentsResponse
-	(*OutreachAttempt)(nil),              // 45: openmtm.scheduling.v1.OutreachAttempt
-	(*LogOutreachAttemptRequest)(nil),    // 46: openmtm.scheduling.v1.LogOutreachAttemptRequest
-	(*ListOutreachAttemptsRequest)(nil),  // 47: openmtm.scheduling.v1.ListOutreachAttemptsRequest
-	(*ListOutreachAttemptsResponse)(nil), // 48: openmtm.scheduling.v1.ListOutreachAttemptsResponse
-	(*timestamppb.Timestamp)(nil),        // 49: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),        // 50: google.protobuf.FieldMask
+	(Specialty)(0),                       // 1: openmtm.scheduling.v1.Specialty
+	(MatchCriterion)(0),                  // 2: openmtm.scheduling.v1.MatchCriterion
+	(ConsultKind)(0),                     // 3: openmtm.scheduling.v1.ConsultKind
+	(ReferralState)(0),                   // 4: openmtm.scheduling.v1.ReferralState
+	(DeclineReason)(0),                   // 5: openmtm.scheduling.v1.DeclineReason
+	(AppointmentState)(0),                // 6: openmtm.scheduling.v1.AppointmentState
+	(CancelReason)(0),                    // 7: openmtm.scheduling.v1.CancelReason
+	(OutreachChannel)(0),                 // 8: openmtm.scheduling.v1.OutreachChannel
+	(OutreachOutcome)(0),                 // 9: openmtm.scheduling.v1.OutreachOutcome
+	(*TimeOfDay)(nil),                    // 10: openmtm.scheduling.v1.TimeOfDay
+	(*AvailabilityWindow)(nil),           // 11: openmtm.scheduling.v1.AvailabilityWindow
+	(*PostalAddress)(nil),                // 12: openmtm.scheduling.v1.PostalAddress
+	(*Pharmacy)(nil),                     // 13: openmtm.scheduling.v1.Pharmacy
+	(*CreatePharmacyRequest)(nil),        // 14: openmtm.scheduling.v1.CreatePharmacyRequest
+	(*GetPharmacyRequest)(nil),           // 15: openmtm.scheduling.v1.GetPharmacyRequest
+	(*ListPharmaciesRequest)(nil),        // 16: openmtm.scheduling.v1.ListPharmaciesRequest
+	(*ListPharmaciesResponse)(nil),       // 17: openmtm.scheduling.v1.ListPharmaciesResponse
+	(*UpdatePharmacyRequest)(nil),        // 18: openmtm.scheduling.v1.UpdatePharmacyRequest
+	(*Pharmacist)(nil),                   // 19: openmtm.scheduling.v1.Pharmacist
+	(*CreatePharmacistRequest)(nil),      // 20: openmtm.scheduling.v1.CreatePharmacistRequest
+	(*GetPharmacistRequest)(nil),         // 21: openmtm.scheduling.v1.GetPharmacistRequest
+	(*ListPharmacistsRequest)(nil),       // 22: openmtm.scheduling.v1.ListPharmacistsRequest
+	(*ListPharmacistsResponse)(nil),      // 23: openmtm.scheduling.v1.ListPharmacistsResponse
+	(*UpdatePharmacistRequest)(nil),      // 24: openmtm.scheduling.v1.UpdatePharmacistRequest
+	(*MatchPharmacistsRequest)(nil),      // 25: openmtm.scheduling.v1.MatchPharmacistsRequest
+	(*MatchReason)(nil),                  // 26: openmtm.scheduling.v1.MatchReason
+	(*PharmacistCandidate)(nil),          // 27: openmtm.scheduling.v1.PharmacistCandidate
+	(*MatchPharmacistsResponse)(nil),     // 28: openmtm.scheduling.v1.MatchPharmacistsResponse
+	(*Referral)(nil),                     // 29: openmtm.scheduling.v1.Referral
+	(*OfferReferralRequest)(nil),         // 30: openmtm.scheduling.v1.OfferReferralRequest
+	(*AcceptReferralRequest)(nil),        // 31: openmtm.scheduling.v1.AcceptReferralRequest
+	(*DeclineReferralRequest)(nil),       // 32: openmtm.scheduling.v1.DeclineReferralRequest
+	(*GetReferralRequest)(nil),           // 33: openmtm.scheduling.v1.GetReferralRequest
+	(*ListReferralsRequest)(nil),         // 34: openmtm.scheduling.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),        // 35: openmtm.scheduling.v1.ListReferralsResponse
+	(*Appointment)(nil),                  // 36: openmtm.scheduling.v1.Appointment
+	(*BookAppointmentRequest)(nil),       // 37: openmtm.scheduling.v1.BookAppointmentRequest
+	(*RescheduleAppointmentRequest)(nil), // 38: openmtm.scheduling.v1.RescheduleAppointmentRequest
+	(*CancelAppointmentRequest)(nil),     // 39: openmtm.scheduling.v1.CancelAppointmentRequest
+	(*CompleteAppointmentRequest)(nil),   // 40: openmtm.scheduling.v1.CompleteAppointmentRequest
+	(*GetAppointmentRequest)(nil),        // 41: openmtm.scheduling.v1.GetAppointmentRequest
+	(*ListAppointmentsRequest)(nil),      // 42: openmtm.scheduling.v1.ListAppointmentsRequest
+	(*ListAppointmentsResponse)(nil),     // 43: openmtm.scheduling.v1.ListAppointmentsResponse
+	(*OutreachAttempt)(nil),              // 44: openmtm.scheduling.v1.OutreachAttempt
+	(*LogOutreachAttemptRequest)(nil),    // 45: openmtm.scheduling.v1.LogOutreachAttemptRequest
+	(*ListOutreachAttemptsRequest)(nil),  // 46: openmtm.scheduling.v1.ListOutreachAttemptsRequest
+	(*ListOutreachAttemptsResponse)(nil), // 47: openmtm.scheduling.v1.ListOutreachAttemptsResponse
+	(*timestamppb.Timestamp)(nil),        // 48: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),        // 49: google.protobuf.FieldMask
+	(v1.DeliveryMethod)(0),               // 50: openmtm.type.v1.DeliveryMethod
 	(*v1.DateRange)(nil),                 // 51: openmtm.type.v1.DateRange
 	(*v1.Date)(nil),                      // 52: openmtm.type.v1.Date
 	(*v1.MemberRef)(nil),                 // 53: openmtm.type.v1.MemberRef
 }
 var file_openmtm_scheduling_v1_scheduling_proto_depIdxs = []int32{
 	0,  // 0: openmtm.scheduling.v1.AvailabilityWindow.day:type_name -> openmtm.scheduling.v1.DayOfWeek
-	11, // 1: openmtm.scheduling.v1.AvailabilityWindow.start:type_name -> openmtm.scheduling.v1.TimeOfDay
-	11, // 2: openmtm.scheduling.v1.AvailabilityWindow.end:type_name -> openmtm.scheduling.v1.TimeOfDay
-	13, // 3: openmtm.scheduling.v1.Pharmacy.address:type_name -> openmtm.scheduling.v1.PostalAddress
-	49, // 4: openmtm.scheduling.v1.Pharmacy.create_time:type_name -> google.protobuf.Timestamp
-	49, // 5: openmtm.scheduling.v1.Pharmacy.update_time:type_name -> google.protobuf.Timestamp
-	14, // 6: openmtm.scheduling.v1.CreatePharmacyRequest.pharmacy:type_name -> openmtm.scheduling.v1.Pharmacy
-	14, // 7: openmtm.scheduling.v1.ListPharmaciesResponse.pharmacies:type_name -> openmtm.scheduling.v1.Pharmacy
-	14, // 8: openmtm.scheduling.v1.UpdatePharmacyRequest.pharmacy:type_name -> openmtm.scheduling.v1.Pharmacy
-	50, // 9: openmtm.scheduling.v1.UpdatePharmacyRequest.update_mask:type_name -> google.protobuf.FieldMask
-	2,  // 10: openmtm.scheduling.v1.Pharmacist.specialties:type_name -> openmtm.scheduling.v1.Specialty
-	1,  // 11: openmtm.scheduling.v1.Pharmacist.delivery_methods:type_name -> openmtm.scheduling.v1.DeliveryMethod
-	12, // 12: openmtm.scheduling.v1.Pharmacist.availability:type_name -> openmtm.scheduling.v1.AvailabilityWindow
+	10, // 1: openmtm.scheduling.v1.AvailabilityWindow.start:type_name -> openmtm.scheduling.v1.TimeOfDay
+	10, // 2: openmtm.scheduling.v1.AvailabilityWindow.end:type_name -> openmtm.scheduling.v1.TimeOfDay
+	12, // 3: openmtm.scheduling.v1.Pharmacy.address:type_name -> openmtm.scheduling.v1.PostalAddress
+	48, // 4: openmtm.scheduling.v1.Pharmacy.create_time:type_name -> google.protobuf.Timestamp
+	48, // 5: openmtm.scheduling.v1.Pharmacy.update_time:type_name -> google.protobuf.Timestamp
+	13, // 6: openmtm.scheduling.v1.CreatePharmacyRequest.pharmacy:type_name -> openmtm.scheduling.v1.Pharmacy
+	13, // 7: openmtm.scheduling.v1.ListPharmaciesResponse.pharmacies:type_name -> openmtm.scheduling.v1.Pharmacy
+	13, // 8: openmtm.scheduling.v1.UpdatePharmacyRequest.pharmacy:type_name -> openmtm.scheduling.v1.Pharmacy
+	49, // 9: openmtm.scheduling.v1.UpdatePharmacyRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 10: openmtm.scheduling.v1.Pharmacist.specialties:type_name -> openmtm.scheduling.v1.Specialty
+	50, // 11: openmtm.scheduling.v1.Pharmacist.delivery_methods:type_name -> openmtm.type.v1.DeliveryMethod
+	11, // 12: openmtm.scheduling.v1.Pharmacist.availability:type_name -> openmtm.scheduling.v1.AvailabilityWindow
 	51, // 13: openmtm.scheduling.v1.Pharmacist.time_off:type_name -> openmtm.type.v1.DateRange
-	49, // 14: openmtm.scheduling.v1.Pharmacist.create_time:type_name -> google.protobuf.Timestamp
-	49, // 15: openmtm.scheduling.v1.Pharmacist.update_time:type_name -> google.protobuf.Timestamp
-	20, // 16: openmtm.scheduling.v1.CreatePharmacistRequest.pharmacist:type_name -> openmtm.scheduling.v1.Pharmacist
-	2,  // 17: openmtm.scheduling.v1.ListPharmacistsRequest.specialty:type_name -> openmtm.scheduling.v1.Specialty
-	20, // 18: openmtm.scheduling.v1.ListPharmacistsResponse.pharmacists:type_name -> openmtm.scheduling.v1.Pharmacist
-	20, // 19: openmtm.scheduling.v1.UpdatePharmacistRequest.pharmacist:type_name -> openmtm.scheduling.v1.Pharmacist
-	50, // 20: openmtm.scheduling.v1.UpdatePharmacistRequest.update_mask:type_name -> google.protobuf.FieldMask
-	2,  // 21: openmtm.scheduling.v1.MatchPharmacistsRequest.specialties:type_name -> openmtm.scheduling.v1.Specialty
-	1,  // 22: openmtm.scheduling.v1.MatchPharmacistsRequest.delivery_method:type_name -> openmtm.scheduling.v1.DeliveryMethod
+	48, // 14: openmtm.scheduling.v1.Pharmacist.create_time:type_name -> google.protobuf.Timestamp
+	48, // 15: openmtm.scheduling.v1.Pharmacist.update_time:type_name -> google.protobuf.Timestamp
+	19, // 16: openmtm.scheduling.v1.CreatePharmacistRequest.pharmacist:type_name -> openmtm.scheduling.v1.Pharmacist
+	1,  // 17: openmtm.scheduling.v1.ListPharmacistsRequest.specialty:type_name -> openmtm.scheduling.v1.Specialty
+	19, // 18: openmtm.scheduling.v1.ListPharmacistsResponse.pharmacists:type_name -> openmtm.scheduling.v1.Pharmacist
+	19, // 19: openmtm.scheduling.v1.UpdatePharmacistRequest.pharmacist:type_name -> openmtm.scheduling.v1.Pharmacist
+	49, // 20: openmtm.scheduling.v1.UpdatePharmacistRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 21: openmtm.scheduling.v1.MatchPharmacistsRequest.specialties:type_name -> openmtm.scheduling.v1.Specialty
+	50, // 22: openmtm.scheduling.v1.MatchPharmacistsRequest.delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
 	52, // 23: openmtm.scheduling.v1.MatchPharmacistsRequest.week_of:type_name -> openmtm.type.v1.Date
-	3,  // 24: openmtm.scheduling.v1.MatchPharmacistsRequest.required:type_name -> openmtm.scheduling.v1.MatchCriterion
-	3,  // 25: openmtm.scheduling.v1.MatchReason.criterion:type_name -> openmtm.scheduling.v1.MatchCriterion
-	20, // 26: openmtm.scheduling.v1.PharmacistCandidate.pharmacist:type_name -> openmtm.scheduling.v1.Pharmacist
-	27, // 27: openmtm.scheduling.v1.PharmacistCandidate.reasons:type_name -> openmtm.scheduling.v1.MatchReason
-	28, // 28: openmtm.scheduling.v1.MatchPharmacistsResponse.candidates:type_name -> openmtm.scheduling.v1.PharmacistCandidate
+	2,  // 24: openmtm.scheduling.v1.MatchPharmacistsRequest.required:type_name -> openmtm.scheduling.v1.MatchCriterion
+	2,  // 25: openmtm.scheduling.v1.MatchReason.criterion:type_name -> openmtm.scheduling.v1.MatchCriterion
+	19, // 26: openmtm.scheduling.v1.PharmacistCandidate.pharmacist:type_name -> openmtm.scheduling.v1.Pharmacist
+	26, // 27: openmtm.scheduling.v1.PharmacistCandidate.reasons:type_name -> openmtm.scheduling.v1.MatchReason
+	27, // 28: openmtm.scheduling.v1.MatchPharmacistsResponse.candidates:type_name -> openmtm.scheduling.v1.PharmacistCandidate
 	53, // 29: openmtm.scheduling.v1.Referral.member:type_name -> openmtm.type.v1.MemberRef
-	4,  // 30: openmtm.scheduling.v1.Referral.kind:type_name -> openmtm.scheduling.v1.ConsultKind
-	5,  // 31: openmtm.scheduling.v1.Referral.state:type_name -> openmtm.scheduling.v1.ReferralState
+	3,  // 30: openmtm.scheduling.v1.Referral.kind:type_name -> openmtm.scheduling.v1.ConsultKind
+	4,  // 31: openmtm.scheduling.v1.Referral.state:type_name -> openmtm.scheduling.v1.ReferralState
 	52, // 32: openmtm.scheduling.v1.Referral.due_on:type_name -> openmtm.type.v1.Date
-	2,  // 33: openmtm.scheduling.v1.Referral.specialties:type_name -> openmtm.scheduling.v1.Specialty
-	49, // 34: openmtm.scheduling.v1.Referral.offer_expire_time:type_name -> google.protobuf.Timestamp
-	6,  // 35: openmtm.scheduling.v1.Referral.decline_reason:type_name -> openmtm.scheduling.v1.DeclineReason
-	49, // 36: openmtm.scheduling.v1.Referral.create_time:type_name -> google.protobuf.Timestamp
-	49, // 37: openmtm.scheduling.v1.Referral.answer_time:type_name -> google.protobuf.Timestamp
-	49, // 38: openmtm.scheduling.v1.Referral.update_time:type_name -> google.protobuf.Timestamp
-	30, // 39: openmtm.scheduling.v1.OfferReferralRequest.referral:type_name -> openmtm.scheduling.v1.Referral
-	6,  // 40: openmtm.scheduling.v1.DeclineReferralRequest.reason:type_name -> openmtm.scheduling.v1.DeclineReason
-	5,  // 41: openmtm.scheduling.v1.ListReferralsRequest.state:type_name -> openmtm.scheduling.v1.ReferralState
-	30, // 42: openmtm.scheduling.v1.ListReferralsResponse.referrals:type_name -> openmtm.scheduling.v1.Referral
+	1,  // 33: openmtm.scheduling.v1.Referral.specialties:type_name -> openmtm.scheduling.v1.Specialty
+	48, // 34: openmtm.scheduling.v1.Referral.offer_expire_time:type_name -> google.protobuf.Timestamp
+	5,  // 35: openmtm.scheduling.v1.Referral.decline_reason:type_name -> openmtm.scheduling.v1.DeclineReason
+	48, // 36: openmtm.scheduling.v1.Referral.create_time:type_name -> google.protobuf.Timestamp
+	48, // 37: openmtm.scheduling.v1.Referral.answer_time:type_name -> google.protobuf.Timestamp
+	48, // 38: openmtm.scheduling.v1.Referral.update_time:type_name -> google.protobuf.Timestamp
+	29, // 39: openmtm.scheduling.v1.OfferReferralRequest.referral:type_name -> openmtm.scheduling.v1.Referral
+	5,  // 40: openmtm.scheduling.v1.DeclineReferralRequest.reason:type_name -> openmtm.scheduling.v1.DeclineReason
+	4,  // 41: openmtm.scheduling.v1.ListReferralsRequest.state:type_name -> openmtm.scheduling.v1.ReferralState
+	29, // 42: openmtm.scheduling.v1.ListReferralsResponse.referrals:type_name -> openmtm.scheduling.v1.Referral
 	53, // 43: openmtm.scheduling.v1.Appointment.member:type_name -> openmtm.type.v1.MemberRef
-	4,  // 44: openmtm.scheduling.v1.Appointment.kind:type_name -> openmtm.scheduling.v1.ConsultKind
-	1,  // 45: openmtm.scheduling.v1.Appointment.delivery_method:type_name -> openmtm.scheduling.v1.DeliveryMethod
-	49, // 46: openmtm.scheduling.v1.Appointment.start_time:type_name -> google.protobuf.Timestamp
-	49, // 47: openmtm.scheduling.v1.Appointment.end_time:type_name -> google.protobuf.Timestamp
-	7,  // 48: openmtm.scheduling.v1.Appointment.state:type_name -> openmtm.scheduling.v1.AppointmentState
-	8,  // 49: openmtm.scheduling.v1.Appointment.cancel_reason:type_name -> openmtm.scheduling.v1.CancelReason
-	49, // 50: openmtm.scheduling.v1.Appointment.create_time:type_name -> google.protobuf.Timestamp
-	49, // 51: openmtm.scheduling.v1.Appointment.complete_time:type_name -> google.protobuf.Timestamp
-	49, // 52: openmtm.scheduling.v1.Appointment.update_time:type_name -> google.protobuf.Timestamp
-	37, // 53: openmtm.scheduling.v1.BookAppointmentRequest.appointment:type_name -> openmtm.scheduling.v1.Appointment
-	49, // 54: openmtm.scheduling.v1.RescheduleAppointmentRequest.start_time:type_name -> google.protobuf.Timestamp
-	49, // 55: openmtm.scheduling.v1.RescheduleAppointmentRequest.end_time:type_name -> google.protobuf.Timestamp
-	1,  // 56: openmtm.scheduling.v1.RescheduleAppointmentRequest.delivery_method:type_name -> openmtm.scheduling.v1.DeliveryMethod
-	8,  // 57: openmtm.scheduling.v1.CancelAppointmentRequest.reason:type_name -> openmtm.scheduling.v1.CancelReason
-	1,  // 58: openmtm.scheduling.v1.CompleteAppointmentRequest.delivery_method:type_name -> openmtm.scheduling.v1.DeliveryMethod
-	49, // 59: openmtm.scheduling.v1.CompleteAppointmentRequest.start_time:type_name -> google.protobuf.Timestamp
-	49, // 60: openmtm.scheduling.v1.CompleteAppointmentRequest.end_time:type_name -> google.protobuf.Timestamp
-	7,  // 61: openmtm.scheduling.v1.ListAppointmentsRequest.state:type_name -> openmtm.scheduling.v1.AppointmentState
-	49, // 62: openmtm.scheduling.v1.ListAppointmentsRequest.start_after:type_name -> google.protobuf.Timestamp
-	49, // 63: openmtm.scheduling.v1.ListAppointmentsRequest.start_before:type_name -> google.protobuf.Timestamp
-	37, // 64: openmtm.scheduling.v1.ListAppointmentsResponse.appointments:type_name -> openmtm.scheduling.v1.Appointment
-	9,  // 65: openmtm.scheduling.v1.OutreachAttempt.channel:type_name -> openmtm.scheduling.v1.OutreachChannel
-	10, // 66: openmtm.scheduling.v1.OutreachAttempt.outcome:type_name -> openmtm.scheduling.v1.OutreachOutcome
-	49, // 67: openmtm.scheduling.v1.OutreachAttempt.attempt_time:type_name -> google.protobuf.Timestamp
-	49, // 68: openmtm.scheduling.v1.OutreachAttempt.create_time:type_name -> google.protobuf.Timestamp
-	45, // 69: openmtm.scheduling.v1.LogOutreachAttemptRequest.outreach_attempt:type_name -> openmtm.scheduling.v1.OutreachAttempt
-	45, // 70: openmtm.scheduling.v1.ListOutreachAttemptsResponse.outreach_attempts:type_name -> openmtm.scheduling.v1.OutreachAttempt
-	15, // 71: openmtm.scheduling.v1.SchedulingService.CreatePharmacy:input_type -> openmtm.scheduling.v1.CreatePharmacyRequest
-	16, // 72: openmtm.scheduling.v1.SchedulingService.GetPharmacy:input_type -> openmtm.scheduling.v1.GetPharmacyRequest
-	17, // 73: openmtm.scheduling.v1.SchedulingService.ListPharmacies:input_type -> openmtm.scheduling.v1.ListPharmaciesRequest
-	19, // 74: openmtm.scheduling.v1.SchedulingService.UpdatePharmacy:input_type -> openmtm.scheduling.v1.UpdatePharmacyRequest
-	21, // 75: openmtm.scheduling.v1.SchedulingService.CreatePharmacist:input_type -> openmtm.scheduling.v1.CreatePharmacistRequest
-	22, // 76: openmtm.scheduling.v1.SchedulingService.GetPharmacist:input_type -> openmtm.scheduling.v1.GetPharmacistRequest
-	23, // 77: openmtm.scheduling.v1.SchedulingService.ListPharmacists:input_type -> openmtm.scheduling.v1.ListPharmacistsRequest
-	25, // 78: openmtm.scheduling.v1.SchedulingService.UpdatePharmacist:input_type -> openmtm.scheduling.v1.UpdatePharmacistRequest
-	26, // 79: openmtm.scheduling.v1.SchedulingService.MatchPharmacists:input_type -> openmtm.scheduling.v1.MatchPharmacistsRequest
-	31, // 80: openmtm.scheduling.v1.SchedulingService.OfferReferral:input_type -> openmtm.scheduling.v1.OfferReferralRequest
-	32, // 81: openmtm.scheduling.v1.SchedulingService.AcceptReferral:input_type -> openmtm.scheduling.v1.AcceptReferralRequest
-	33, // 82: openmtm.scheduling.v1.SchedulingService.DeclineReferral:input_type -> openmtm.scheduling.v1.DeclineReferralRequest
-	34, // 83: openmtm.scheduling.v1.SchedulingService.GetReferral:input_type -> openmtm.scheduling.v1.GetReferralRequest
-	35, // 84: openmtm.scheduling.v1.SchedulingService.ListReferrals:input_type -> openmtm.scheduling.v1.ListReferralsRequest
-	38, // 85: openmtm.scheduling.v1.SchedulingService.BookAppointment:input_type -> openmtm.scheduling.v1.BookAppointmentRequest
-	39, // 86: openmtm.scheduling.v1.SchedulingService.RescheduleAppointment:input_type -> openmtm.scheduling.v1.RescheduleAppointmentRequest
-	40, // 87: openmtm.scheduling.v1.SchedulingService.CancelAppointment:input_type -> openmtm.scheduling.v1.CancelAppointmentRequest
-	41, // 88: openmtm.scheduling.v1.SchedulingService.CompleteAppointment:input_type -> openmtm.scheduling.v1.CompleteAppointmentRequest
-	42, // 89: openmtm.scheduling.v1.SchedulingService.GetAppointment:input_type -> openmtm.scheduling.v1.GetAppointmentRequest
-	43, // 90: openmtm.scheduling.v1.SchedulingService.ListAppointments:input_type -> openmtm.scheduling.v1.ListAppointmentsRequest
-	46, // 91: openmtm.scheduling.v1.SchedulingService.LogOutreachAttempt:input_type -> openmtm.scheduling.v1.LogOutreachAttemptRequest
-	47, // 92: openmtm.scheduling.v1.SchedulingService.ListOutreachAttempts:input_type -> openmtm.scheduling.v1.ListOutreachAttemptsRequest
-	14, // 93: openmtm.scheduling.v1.SchedulingService.CreatePharmacy:output_type -> openmtm.scheduling.v1.Pharmacy
-	14, // 94: openmtm.scheduling.v1.SchedulingService.GetPharmacy:output_type -> openmtm.scheduling.v1.Pharmacy
-	18, // 95: openmtm.scheduling.v1.SchedulingService.ListPharmacies:output_type -> openmtm.scheduling.v1.ListPharmaciesResponse
-	14, // 96: openmtm.scheduling.v1.SchedulingService.UpdatePharmacy:output_type -> openmtm.scheduling.v1.Pharmacy
-	20, // 97: openmtm.scheduling.v1.SchedulingService.CreatePharmacist:output_type -> openmtm.scheduling.v1.Pharmacist
-	20, // 98: openmtm.scheduling.v1.SchedulingService.GetPharmacist:output_type -> openmtm.scheduling.v1.Pharmacist
-	24, // 99: openmtm.scheduling.v1.SchedulingService.ListPharmacists:output_type -> openmtm.scheduling.v1.ListPharmacistsResponse
-	20, // 100: openmtm.scheduling.v1.SchedulingService.UpdatePharmacist:output_type -> openmtm.scheduling.v1.Pharmacist
-	29, // 101: openmtm.scheduling.v1.SchedulingService.MatchPharmacists:output_type -> openmtm.scheduling.v1.MatchPharmacistsResponse
-	30, // 102: openmtm.scheduling.v1.SchedulingService.OfferReferral:output_type -> openmtm.scheduling.v1.Referral
-	30, // 103: openmtm.scheduling.v1.SchedulingService.AcceptReferral:output_type -> openmtm.scheduling.v1.Referral
-	30, // 104: openmtm.scheduling.v1.SchedulingService.DeclineReferral:output_type -> openmtm.scheduling.v1.Referral
-	30, // 105: openmtm.scheduling.v1.SchedulingService.GetReferral:output_type -> openmtm.scheduling.v1.Referral
-	36, // 106: openmtm.scheduling.v1.SchedulingService.ListReferrals:output_type -> openmtm.scheduling.v1.ListReferralsResponse
-	37, // 107: openmtm.scheduling.v1.SchedulingService.BookAppointment:output_type -> openmtm.scheduling.v1.Appointment
-	37, // 108: openmtm.scheduling.v1.SchedulingService.RescheduleAppointment:output_type -> openmtm.scheduling.v1.Appointment
-	37, // 109: openmtm.scheduling.v1.SchedulingService.CancelAppointment:output_type -> openmtm.scheduling.v1.Appointment
-	37, // 110: openmtm.scheduling.v1.SchedulingService.CompleteAppointment:output_type -> openmtm.scheduling.v1.Appointment
-	37, // 111: openmtm.scheduling.v1.SchedulingService.GetAppointment:output_type -> openmtm.scheduling.v1.Appointment
-	44, // 112: openmtm.scheduling.v1.SchedulingService.ListAppointments:output_type -> openmtm.scheduling.v1.ListAppointmentsResponse
-	45, // 113: openmtm.scheduling.v1.SchedulingService.LogOutreachAttempt:output_type -> openmtm.scheduling.v1.OutreachAttempt
-	48, // 114: openmtm.scheduling.v1.SchedulingService.ListOutreachAttempts:output_type -> openmtm.scheduling.v1.ListOutreachAttemptsResponse
+	3,  // 44: openmtm.scheduling.v1.Appointment.kind:type_name -> openmtm.scheduling.v1.ConsultKind
+	50, // 45: openmtm.scheduling.v1.Appointment.delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	48, // 46: openmtm.scheduling.v1.Appointment.start_time:type_name -> google.protobuf.Timestamp
+	48, // 47: openmtm.scheduling.v1.Appointment.end_time:type_name -> google.protobuf.Timestamp
+	6,  // 48: openmtm.scheduling.v1.Appointment.state:type_name -> openmtm.scheduling.v1.AppointmentState
+	7,  // 49: openmtm.scheduling.v1.Appointment.cancel_reason:type_name -> openmtm.scheduling.v1.CancelReason
+	48, // 50: openmtm.scheduling.v1.Appointment.create_time:type_name -> google.protobuf.Timestamp
+	48, // 51: openmtm.scheduling.v1.Appointment.complete_time:type_name -> google.protobuf.Timestamp
+	48, // 52: openmtm.scheduling.v1.Appointment.update_time:type_name -> google.protobuf.Timestamp
+	36, // 53: openmtm.scheduling.v1.BookAppointmentRequest.appointment:type_name -> openmtm.scheduling.v1.Appointment
+	48, // 54: openmtm.scheduling.v1.RescheduleAppointmentRequest.start_time:type_name -> google.protobuf.Timestamp
+	48, // 55: openmtm.scheduling.v1.RescheduleAppointmentRequest.end_time:type_name -> google.protobuf.Timestamp
+	50, // 56: openmtm.scheduling.v1.RescheduleAppointmentRequest.delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	7,  // 57: openmtm.scheduling.v1.CancelAppointmentRequest.reason:type_name -> openmtm.scheduling.v1.CancelReason
+	50, // 58: openmtm.scheduling.v1.CompleteAppointmentRequest.delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	48, // 59: openmtm.scheduling.v1.CompleteAppointmentRequest.start_time:type_name -> google.protobuf.Timestamp
+	48, // 60: openmtm.scheduling.v1.CompleteAppointmentRequest.end_time:type_name -> google.protobuf.Timestamp
+	6,  // 61: openmtm.scheduling.v1.ListAppointmentsRequest.state:type_name -> openmtm.scheduling.v1.AppointmentState
+	48, // 62: openmtm.scheduling.v1.ListAppointmentsRequest.start_after:type_name -> google.protobuf.Timestamp
+	48, // 63: openmtm.scheduling.v1.ListAppointmentsRequest.start_before:type_name -> google.protobuf.Timestamp
+	36, // 64: openmtm.scheduling.v1.ListAppointmentsResponse.appointments:type_name -> openmtm.scheduling.v1.Appointment
+	8,  // 65: openmtm.scheduling.v1.OutreachAttempt.channel:type_name -> openmtm.scheduling.v1.OutreachChannel
+	9,  // 66: openmtm.scheduling.v1.OutreachAttempt.outcome:type_name -> openmtm.scheduling.v1.OutreachOutcome
+	48, // 67: openmtm.scheduling.v1.OutreachAttempt.attempt_time:type_name -> google.protobuf.Timestamp
+	48, // 68: openmtm.scheduling.v1.OutreachAttempt.create_time:type_name -> google.protobuf.Timestamp
+	44, // 69: openmtm.scheduling.v1.LogOutreachAttemptRequest.outreach_attempt:type_name -> openmtm.scheduling.v1.OutreachAttempt
+	44, // 70: openmtm.scheduling.v1.ListOutreachAttemptsResponse.outreach_attempts:type_name -> openmtm.scheduling.v1.OutreachAttempt
+	14, // 71: openmtm.scheduling.v1.SchedulingService.CreatePharmacy:input_type -> openmtm.scheduling.v1.CreatePharmacyRequest
+	15, // 72: openmtm.scheduling.v1.SchedulingService.GetPharmacy:input_type -> openmtm.scheduling.v1.GetPharmacyRequest
+	16, // 73: openmtm.scheduling.v1.SchedulingService.ListPharmacies:input_type -> openmtm.scheduling.v1.ListPharmaciesRequest
+	18, // 74: openmtm.scheduling.v1.SchedulingService.UpdatePharmacy:input_type -> openmtm.scheduling.v1.UpdatePharmacyRequest
+	20, // 75: openmtm.scheduling.v1.SchedulingService.CreatePharmacist:input_type -> openmtm.scheduling.v1.CreatePharmacistRequest
+	21, // 76: openmtm.scheduling.v1.SchedulingService.GetPharmacist:input_type -> openmtm.scheduling.v1.GetPharmacistRequest
+	22, // 77: openmtm.scheduling.v1.SchedulingService.ListPharmacists:input_type -> openmtm.scheduling.v1.ListPharmacistsRequest
+	24, // 78: openmtm.scheduling.v1.SchedulingService.UpdatePharmacist:input_type -> openmtm.scheduling.v1.UpdatePharmacistRequest
+	25, // 79: openmtm.scheduling.v1.SchedulingService.MatchPharmacists:input_type -> openmtm.scheduling.v1.MatchPharmacistsRequest
+	30, // 80: openmtm.scheduling.v1.SchedulingService.OfferReferral:input_type -> openmtm.scheduling.v1.OfferReferralRequest
+	31, // 81: openmtm.scheduling.v1.SchedulingService.AcceptReferral:input_type -> openmtm.scheduling.v1.AcceptReferralRequest
+	32, // 82: openmtm.scheduling.v1.SchedulingService.DeclineReferral:input_type -> openmtm.scheduling.v1.DeclineReferralRequest
+	33, // 83: openmtm.scheduling.v1.SchedulingService.GetReferral:input_type -> openmtm.scheduling.v1.GetReferralRequest
+	34, // 84: openmtm.scheduling.v1.SchedulingService.ListReferrals:input_type -> openmtm.scheduling.v1.ListReferralsRequest
+	37, // 85: openmtm.scheduling.v1.SchedulingService.BookAppointment:input_type -> openmtm.scheduling.v1.BookAppointmentRequest
+	38, // 86: openmtm.scheduling.v1.SchedulingService.RescheduleAppointment:input_type -> openmtm.scheduling.v1.RescheduleAppointmentRequest
+	39, // 87: openmtm.scheduling.v1.SchedulingService.CancelAppointment:input_type -> openmtm.scheduling.v1.CancelAppointmentRequest
+	40, // 88: openmtm.scheduling.v1.SchedulingService.CompleteAppointment:input_type -> openmtm.scheduling.v1.CompleteAppointmentRequest
+	41, // 89: openmtm.scheduling.v1.SchedulingService.GetAppointment:input_type -> openmtm.scheduling.v1.GetAppointmentRequest
+	42, // 90: openmtm.scheduling.v1.SchedulingService.ListAppointments:input_type -> openmtm.scheduling.v1.ListAppointmentsRequest
+	45, // 91: openmtm.scheduling.v1.SchedulingService.LogOutreachAttempt:input_type -> openmtm.scheduling.v1.LogOutreachAttemptRequest
+	46, // 92: openmtm.scheduling.v1.SchedulingService.ListOutreachAttempts:input_type -> openmtm.scheduling.v1.ListOutreachAttemptsRequest
+	13, // 93: openmtm.scheduling.v1.SchedulingService.CreatePharmacy:output_type -> openmtm.scheduling.v1.Pharmacy
+	13, // 94: openmtm.scheduling.v1.SchedulingService.GetPharmacy:output_type -> openmtm.scheduling.v1.Pharmacy
+	17, // 95: openmtm.scheduling.v1.SchedulingService.ListPharmacies:output_type -> openmtm.scheduling.v1.ListPharmaciesResponse
+	13, // 96: openmtm.scheduling.v1.SchedulingService.UpdatePharmacy:output_type -> openmtm.scheduling.v1.Pharmacy
+	19, // 97: openmtm.scheduling.v1.SchedulingService.CreatePharmacist:output_type -> openmtm.scheduling.v1.Pharmacist
+	19, // 98: openmtm.scheduling.v1.SchedulingService.GetPharmacist:output_type -> openmtm.scheduling.v1.Pharmacist
+	23, // 99: openmtm.scheduling.v1.SchedulingService.ListPharmacists:output_type -> openmtm.scheduling.v1.ListPharmacistsResponse
+	19, // 100: openmtm.scheduling.v1.SchedulingService.UpdatePharmacist:output_type -> openmtm.scheduling.v1.Pharmacist
+	28, // 101: openmtm.scheduling.v1.SchedulingService.MatchPharmacists:output_type -> openmtm.scheduling.v1.MatchPharmacistsResponse
+	29, // 102: openmtm.scheduling.v1.SchedulingService.OfferReferral:output_type -> openmtm.scheduling.v1.Referral
+	29, // 103: openmtm.scheduling.v1.SchedulingService.AcceptReferral:output_type -> openmtm.scheduling.v1.Referral
+	29, // 104: openmtm.scheduling.v1.SchedulingService.DeclineReferral:output_type -> openmtm.scheduling.v1.Referral
+	29, // 105: openmtm.scheduling.v1.SchedulingService.GetReferral:output_type -> openmtm.scheduling.v1.Referral
+	35, // 106: openmtm.scheduling.v1.SchedulingService.ListReferrals:output_type -> openmtm.scheduling.v1.ListReferralsResponse
+	36, // 107: openmtm.scheduling.v1.SchedulingService.BookAppointment:output_type -> openmtm.scheduling.v1.Appointment
+	36, // 108: openmtm.scheduling.v1.SchedulingService.RescheduleAppointment:output_type -> openmtm.scheduling.v1.Appointment
+	36, // 109: openmtm.scheduling.v1.SchedulingService.CancelAppointment:output_type -> openmtm.scheduling.v1.Appointment
+	36, // 110: openmtm.scheduling.v1.SchedulingService.CompleteAppointment:output_type -> openmtm.scheduling.v1.Appointment
+	36, // 111: openmtm.scheduling.v1.SchedulingService.GetAppointment:output_type -> openmtm.scheduling.v1.Appointment
+	43, // 112: openmtm.scheduling.v1.SchedulingService.ListAppointments:output_type -> openmtm.scheduling.v1.ListAppointmentsResponse
+	44, // 113: openmtm.scheduling.v1.SchedulingService.LogOutreachAttempt:output_type -> openmtm.scheduling.v1.OutreachAttempt
+	47, // 114: openmtm.scheduling.v1.SchedulingService.ListOutreachAttempts:output_type -> openmtm.scheduling.v1.ListOutreachAttemptsResponse
 	93, // [93:115] is the sub-list for method output_type
 	71, // [71:93] is the sub-list for method input_type
 	71, // [71:71] is the sub-list for extension type_name
@@ -4411,7 +4344,7 @@ func file_openmtm_scheduling_v1_scheduling_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_scheduling_v1_scheduling_proto_rawDesc), len(file_openmtm_scheduling_v1_scheduling_proto_rawDesc)),
-			NumEnums:      11,
+			NumEnums:      10,
 			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -144,136 +144,6 @@ func (InterventionState) EnumDescriptor() ([]byte, []int) {
 	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{1}
 }
 
-// Cipolle/Strand/Morley drug therapy problem categories (domain.md 6.1).
-type ProblemCategory int32
-
-const (
-	// Not given.
-	ProblemCategory_PROBLEM_CATEGORY_UNSPECIFIED ProblemCategory = 0
-	// Unnecessary drug therapy.
-	ProblemCategory_PROBLEM_CATEGORY_UNNECESSARY_DRUG ProblemCategory = 1
-	// Needs additional drug therapy.
-	ProblemCategory_PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG ProblemCategory = 2
-	// Ineffective drug.
-	ProblemCategory_PROBLEM_CATEGORY_INEFFECTIVE_DRUG ProblemCategory = 3
-	// Dosage too low.
-	ProblemCategory_PROBLEM_CATEGORY_DOSAGE_TOO_LOW ProblemCategory = 4
-	// Adverse drug reaction.
-	ProblemCategory_PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION ProblemCategory = 5
-	// Dosage too high.
-	ProblemCategory_PROBLEM_CATEGORY_DOSAGE_TOO_HIGH ProblemCategory = 6
-	// Nonadherence.
-	ProblemCategory_PROBLEM_CATEGORY_NONADHERENCE ProblemCategory = 7
-)
-
-// Enum value maps for ProblemCategory.
-var (
-	ProblemCategory_name = map[int32]string{
-		0: "PROBLEM_CATEGORY_UNSPECIFIED",
-		1: "PROBLEM_CATEGORY_UNNECESSARY_DRUG",
-		2: "PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG",
-		3: "PROBLEM_CATEGORY_INEFFECTIVE_DRUG",
-		4: "PROBLEM_CATEGORY_DOSAGE_TOO_LOW",
-		5: "PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION",
-		6: "PROBLEM_CATEGORY_DOSAGE_TOO_HIGH",
-		7: "PROBLEM_CATEGORY_NONADHERENCE",
-	}
-	ProblemCategory_value = map[string]int32{
-		"PROBLEM_CATEGORY_UNSPECIFIED":           0,
-		"PROBLEM_CATEGORY_UNNECESSARY_DRUG":      1,
-		"PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG": 2,
-		"PROBLEM_CATEGORY_INEFFECTIVE_DRUG":      3,
-		"PROBLEM_CATEGORY_DOSAGE_TOO_LOW":        4,
-		"PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION": 5,
-		"PROBLEM_CATEGORY_DOSAGE_TOO_HIGH":       6,
-		"PROBLEM_CATEGORY_NONADHERENCE":          7,
-	}
-)
-
-func (x ProblemCategory) Enum() *ProblemCategory {
-	p := new(ProblemCategory)
-	*p = x
-	return p
-}
-
-func (x ProblemCategory) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (ProblemCategory) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_targeting_v1_targeting_proto_enumTypes[2].Descriptor()
-}
-
-func (ProblemCategory) Type() protoreflect.EnumType {
-	return &file_openmtm_targeting_v1_targeting_proto_enumTypes[2]
-}
-
-func (x ProblemCategory) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use ProblemCategory.Descriptor instead.
-func (ProblemCategory) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{2}
-}
-
-// Severity of a finding.
-type Severity int32
-
-const (
-	// Not given.
-	Severity_SEVERITY_UNSPECIFIED Severity = 0
-	// Low.
-	Severity_SEVERITY_LOW Severity = 1
-	// Moderate.
-	Severity_SEVERITY_MODERATE Severity = 2
-	// High.
-	Severity_SEVERITY_HIGH Severity = 3
-)
-
-// Enum value maps for Severity.
-var (
-	Severity_name = map[int32]string{
-		0: "SEVERITY_UNSPECIFIED",
-		1: "SEVERITY_LOW",
-		2: "SEVERITY_MODERATE",
-		3: "SEVERITY_HIGH",
-	}
-	Severity_value = map[string]int32{
-		"SEVERITY_UNSPECIFIED": 0,
-		"SEVERITY_LOW":         1,
-		"SEVERITY_MODERATE":    2,
-		"SEVERITY_HIGH":        3,
-	}
-)
-
-func (x Severity) Enum() *Severity {
-	p := new(Severity)
-	*p = x
-	return p
-}
-
-func (x Severity) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (Severity) Descriptor() protoreflect.EnumDescriptor {
-	return file_openmtm_targeting_v1_targeting_proto_enumTypes[3].Descriptor()
-}
-
-func (Severity) Type() protoreflect.EnumType {
-	return &file_openmtm_targeting_v1_targeting_proto_enumTypes[3]
-}
-
-func (x Severity) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use Severity.Descriptor instead.
-func (Severity) EnumDescriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{3}
-}
-
 // Request for GetPlanSummary.
 type GetPlanSummaryRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -969,11 +839,11 @@ type Finding struct {
 	// Rule set version that produced it.
 	RuleVersion string `protobuf:"bytes,3,opt,name=rule_version,json=ruleVersion,proto3" json:"rule_version,omitempty"`
 	// DTP category.
-	Category ProblemCategory `protobuf:"varint,4,opt,name=category,proto3,enum=openmtm.targeting.v1.ProblemCategory" json:"category,omitempty"`
+	Category v1.ProblemCategory `protobuf:"varint,4,opt,name=category,proto3,enum=openmtm.type.v1.ProblemCategory" json:"category,omitempty"`
 	// NCPDP reason-for-service code (e.g. "DD", "TD", "SC").
 	ReasonForService string `protobuf:"bytes,5,opt,name=reason_for_service,json=reasonForService,proto3" json:"reason_for_service,omitempty"`
 	// Severity.
-	Severity Severity `protobuf:"varint,6,opt,name=severity,proto3,enum=openmtm.targeting.v1.Severity" json:"severity,omitempty"`
+	Severity v1.Severity `protobuf:"varint,6,opt,name=severity,proto3,enum=openmtm.type.v1.Severity" json:"severity,omitempty"`
 	// Short, PHI-free description.
 	Description string `protobuf:"bytes,7,opt,name=description,proto3" json:"description,omitempty"`
 	// The evidence.
@@ -1035,11 +905,11 @@ func (x *Finding) GetRuleVersion() string {
 	return ""
 }
 
-func (x *Finding) GetCategory() ProblemCategory {
+func (x *Finding) GetCategory() v1.ProblemCategory {
 	if x != nil {
 		return x.Category
 	}
-	return ProblemCategory_PROBLEM_CATEGORY_UNSPECIFIED
+	return v1.ProblemCategory(0)
 }
 
 func (x *Finding) GetReasonForService() string {
@@ -1049,11 +919,11 @@ func (x *Finding) GetReasonForService() string {
 	return ""
 }
 
-func (x *Finding) GetSeverity() Severity {
+func (x *Finding) GetSeverity() v1.Severity {
 	if x != nil {
 		return x.Severity
 	}
-	return Severity_SEVERITY_UNSPECIFIED
+	return v1.Severity(0)
 }
 
 func (x *Finding) GetDescription() string {
@@ -1885,7 +1755,7 @@ var File_openmtm_targeting_v1_targeting_proto protoreflect.FileDescriptor
 
 const file_openmtm_targeting_v1_targeting_proto_rawDesc = "" +
 	"\n" +
-	"$openmtm/targeting/v1/targeting.proto\x12\x14openmtm.targeting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/types.proto\"+\n" +
+	"$openmtm/targeting/v1/targeting.proto\x12\x14openmtm.targeting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"+\n" +
 	"\x15GetPlanSummaryRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"D\n" +
 	"\vPlanSummary\x12\x12\n" +
@@ -1933,14 +1803,14 @@ const file_openmtm_targeting_v1_targeting_proto_rawDesc = "" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12)\n" +
 	"\x04date\x18\x03 \x01(\v2\x15.openmtm.type.v1.DateR\x04date\x12\x16\n" +
-	"\x06detail\x18\x04 \x01(\tR\x06detail\"\xa3\x03\n" +
+	"\x06detail\x18\x04 \x01(\tR\x06detail\"\x99\x03\n" +
 	"\aFinding\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04rule\x18\x02 \x01(\tR\x04rule\x12!\n" +
-	"\frule_version\x18\x03 \x01(\tR\vruleVersion\x12A\n" +
-	"\bcategory\x18\x04 \x01(\x0e2%.openmtm.targeting.v1.ProblemCategoryR\bcategory\x12,\n" +
-	"\x12reason_for_service\x18\x05 \x01(\tR\x10reasonForService\x12:\n" +
-	"\bseverity\x18\x06 \x01(\x0e2\x1e.openmtm.targeting.v1.SeverityR\bseverity\x12 \n" +
+	"\frule_version\x18\x03 \x01(\tR\vruleVersion\x12<\n" +
+	"\bcategory\x18\x04 \x01(\x0e2 .openmtm.type.v1.ProblemCategoryR\bcategory\x12,\n" +
+	"\x12reason_for_service\x18\x05 \x01(\tR\x10reasonForService\x125\n" +
+	"\bseverity\x18\x06 \x01(\x0e2\x19.openmtm.type.v1.SeverityR\bseverity\x12 \n" +
 	"\vdescription\x18\a \x01(\tR\vdescription\x12A\n" +
 	"\bevidence\x18\b \x03(\v2%.openmtm.targeting.v1.FindingEvidenceR\bevidence\x12;\n" +
 	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
@@ -2009,21 +1879,7 @@ const file_openmtm_targeting_v1_targeting_proto_rawDesc = "" +
 	"\x17INTERVENTION_STATE_OPEN\x10\x01\x12\x1f\n" +
 	"\x1bINTERVENTION_STATE_REFERRED\x10\x02\x12 \n" +
 	"\x1cINTERVENTION_STATE_COMPLETED\x10\x03\x12 \n" +
-	"\x1cINTERVENTION_STATE_CANCELLED\x10\x04*\xc7\x02\n" +
-	"\x0fProblemCategory\x12 \n" +
-	"\x1cPROBLEM_CATEGORY_UNSPECIFIED\x10\x00\x12%\n" +
-	"!PROBLEM_CATEGORY_UNNECESSARY_DRUG\x10\x01\x12*\n" +
-	"&PROBLEM_CATEGORY_NEEDS_ADDITIONAL_DRUG\x10\x02\x12%\n" +
-	"!PROBLEM_CATEGORY_INEFFECTIVE_DRUG\x10\x03\x12#\n" +
-	"\x1fPROBLEM_CATEGORY_DOSAGE_TOO_LOW\x10\x04\x12*\n" +
-	"&PROBLEM_CATEGORY_ADVERSE_DRUG_REACTION\x10\x05\x12$\n" +
-	" PROBLEM_CATEGORY_DOSAGE_TOO_HIGH\x10\x06\x12!\n" +
-	"\x1dPROBLEM_CATEGORY_NONADHERENCE\x10\a*`\n" +
-	"\bSeverity\x12\x18\n" +
-	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x10\n" +
-	"\fSEVERITY_LOW\x10\x01\x12\x15\n" +
-	"\x11SEVERITY_MODERATE\x10\x02\x12\x11\n" +
-	"\rSEVERITY_HIGH\x10\x032\xb4\a\n" +
+	"\x1cINTERVENTION_STATE_CANCELLED\x10\x042\xb4\a\n" +
 	"\x10TargetingService\x12`\n" +
 	"\x0eGetPlanSummary\x12+.openmtm.targeting.v1.GetPlanSummaryRequest\x1a!.openmtm.targeting.v1.PlanSummary\x12]\n" +
 	"\fRunTargeting\x12).openmtm.targeting.v1.RunTargetingRequest\x1a\".openmtm.targeting.v1.TargetingRun\x12t\n" +
@@ -2047,85 +1903,85 @@ func file_openmtm_targeting_v1_targeting_proto_rawDescGZIP() []byte {
 	return file_openmtm_targeting_v1_targeting_proto_rawDescData
 }
 
-var file_openmtm_targeting_v1_targeting_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_openmtm_targeting_v1_targeting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_openmtm_targeting_v1_targeting_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_openmtm_targeting_v1_targeting_proto_goTypes = []any{
 	(InterventionKind)(0),              // 0: openmtm.targeting.v1.InterventionKind
 	(InterventionState)(0),             // 1: openmtm.targeting.v1.InterventionState
-	(ProblemCategory)(0),               // 2: openmtm.targeting.v1.ProblemCategory
-	(Severity)(0),                      // 3: openmtm.targeting.v1.Severity
-	(*GetPlanSummaryRequest)(nil),      // 4: openmtm.targeting.v1.GetPlanSummaryRequest
-	(*PlanSummary)(nil),                // 5: openmtm.targeting.v1.PlanSummary
-	(*RunTargetingRequest)(nil),        // 6: openmtm.targeting.v1.RunTargetingRequest
-	(*TargetingRun)(nil),               // 7: openmtm.targeting.v1.TargetingRun
-	(*Intervention)(nil),               // 8: openmtm.targeting.v1.Intervention
-	(*ListInterventionsRequest)(nil),   // 9: openmtm.targeting.v1.ListInterventionsRequest
-	(*ListInterventionsResponse)(nil),  // 10: openmtm.targeting.v1.ListInterventionsResponse
-	(*GetInterventionRequest)(nil),     // 11: openmtm.targeting.v1.GetInterventionRequest
-	(*RecordReviewRequest)(nil),        // 12: openmtm.targeting.v1.RecordReviewRequest
-	(*FindingEvidence)(nil),            // 13: openmtm.targeting.v1.FindingEvidence
-	(*Finding)(nil),                    // 14: openmtm.targeting.v1.Finding
-	(*ListFindingsRequest)(nil),        // 15: openmtm.targeting.v1.ListFindingsRequest
-	(*ListFindingsResponse)(nil),       // 16: openmtm.targeting.v1.ListFindingsResponse
-	(*FillUsed)(nil),                   // 17: openmtm.targeting.v1.FillUsed
-	(*MeasureResult)(nil),              // 18: openmtm.targeting.v1.MeasureResult
-	(*ListMeasureResultsRequest)(nil),  // 19: openmtm.targeting.v1.ListMeasureResultsRequest
-	(*ListMeasureResultsResponse)(nil), // 20: openmtm.targeting.v1.ListMeasureResultsResponse
-	(*GetPriorityRequest)(nil),         // 21: openmtm.targeting.v1.GetPriorityRequest
-	(*PriorityTerm)(nil),               // 22: openmtm.targeting.v1.PriorityTerm
-	(*Priority)(nil),                   // 23: openmtm.targeting.v1.Priority
-	(*GetAdherenceReportRequest)(nil),  // 24: openmtm.targeting.v1.GetAdherenceReportRequest
-	(*MeasureRate)(nil),                // 25: openmtm.targeting.v1.MeasureRate
-	(*AdherenceReport)(nil),            // 26: openmtm.targeting.v1.AdherenceReport
-	(*v1.Date)(nil),                    // 27: openmtm.type.v1.Date
-	(*v1.MemberRef)(nil),               // 28: openmtm.type.v1.MemberRef
-	(*timestamppb.Timestamp)(nil),      // 29: google.protobuf.Timestamp
+	(*GetPlanSummaryRequest)(nil),      // 2: openmtm.targeting.v1.GetPlanSummaryRequest
+	(*PlanSummary)(nil),                // 3: openmtm.targeting.v1.PlanSummary
+	(*RunTargetingRequest)(nil),        // 4: openmtm.targeting.v1.RunTargetingRequest
+	(*TargetingRun)(nil),               // 5: openmtm.targeting.v1.TargetingRun
+	(*Intervention)(nil),               // 6: openmtm.targeting.v1.Intervention
+	(*ListInterventionsRequest)(nil),   // 7: openmtm.targeting.v1.ListInterventionsRequest
+	(*ListInterventionsResponse)(nil),  // 8: openmtm.targeting.v1.ListInterventionsResponse
+	(*GetInterventionRequest)(nil),     // 9: openmtm.targeting.v1.GetInterventionRequest
+	(*RecordReviewRequest)(nil),        // 10: openmtm.targeting.v1.RecordReviewRequest
+	(*FindingEvidence)(nil),            // 11: openmtm.targeting.v1.FindingEvidence
+	(*Finding)(nil),                    // 12: openmtm.targeting.v1.Finding
+	(*ListFindingsRequest)(nil),        // 13: openmtm.targeting.v1.ListFindingsRequest
+	(*ListFindingsResponse)(nil),       // 14: openmtm.targeting.v1.ListFindingsResponse
+	(*FillUsed)(nil),                   // 15: openmtm.targeting.v1.FillUsed
+	(*MeasureResult)(nil),              // 16: openmtm.targeting.v1.MeasureResult
+	(*ListMeasureResultsRequest)(nil),  // 17: openmtm.targeting.v1.ListMeasureResultsRequest
+	(*ListMeasureResultsResponse)(nil), // 18: openmtm.targeting.v1.ListMeasureResultsResponse
+	(*GetPriorityRequest)(nil),         // 19: openmtm.targeting.v1.GetPriorityRequest
+	(*PriorityTerm)(nil),               // 20: openmtm.targeting.v1.PriorityTerm
+	(*Priority)(nil),                   // 21: openmtm.targeting.v1.Priority
+	(*GetAdherenceReportRequest)(nil),  // 22: openmtm.targeting.v1.GetAdherenceReportRequest
+	(*MeasureRate)(nil),                // 23: openmtm.targeting.v1.MeasureRate
+	(*AdherenceReport)(nil),            // 24: openmtm.targeting.v1.AdherenceReport
+	(*v1.Date)(nil),                    // 25: openmtm.type.v1.Date
+	(*v1.MemberRef)(nil),               // 26: openmtm.type.v1.MemberRef
+	(*timestamppb.Timestamp)(nil),      // 27: google.protobuf.Timestamp
+	(v1.ProblemCategory)(0),            // 28: openmtm.type.v1.ProblemCategory
+	(v1.Severity)(0),                   // 29: openmtm.type.v1.Severity
 }
 var file_openmtm_targeting_v1_targeting_proto_depIdxs = []int32{
-	27, // 0: openmtm.targeting.v1.RunTargetingRequest.as_of:type_name -> openmtm.type.v1.Date
-	28, // 1: openmtm.targeting.v1.Intervention.member:type_name -> openmtm.type.v1.MemberRef
+	25, // 0: openmtm.targeting.v1.RunTargetingRequest.as_of:type_name -> openmtm.type.v1.Date
+	26, // 1: openmtm.targeting.v1.Intervention.member:type_name -> openmtm.type.v1.MemberRef
 	0,  // 2: openmtm.targeting.v1.Intervention.kind:type_name -> openmtm.targeting.v1.InterventionKind
 	1,  // 3: openmtm.targeting.v1.Intervention.state:type_name -> openmtm.targeting.v1.InterventionState
-	27, // 4: openmtm.targeting.v1.Intervention.due_on:type_name -> openmtm.type.v1.Date
-	29, // 5: openmtm.targeting.v1.Intervention.create_time:type_name -> google.protobuf.Timestamp
-	27, // 6: openmtm.targeting.v1.Intervention.completed_on:type_name -> openmtm.type.v1.Date
+	25, // 4: openmtm.targeting.v1.Intervention.due_on:type_name -> openmtm.type.v1.Date
+	27, // 5: openmtm.targeting.v1.Intervention.create_time:type_name -> google.protobuf.Timestamp
+	25, // 6: openmtm.targeting.v1.Intervention.completed_on:type_name -> openmtm.type.v1.Date
 	1,  // 7: openmtm.targeting.v1.ListInterventionsRequest.state:type_name -> openmtm.targeting.v1.InterventionState
-	8,  // 8: openmtm.targeting.v1.ListInterventionsResponse.interventions:type_name -> openmtm.targeting.v1.Intervention
+	6,  // 8: openmtm.targeting.v1.ListInterventionsResponse.interventions:type_name -> openmtm.targeting.v1.Intervention
 	0,  // 9: openmtm.targeting.v1.RecordReviewRequest.kind:type_name -> openmtm.targeting.v1.InterventionKind
-	27, // 10: openmtm.targeting.v1.RecordReviewRequest.service_date:type_name -> openmtm.type.v1.Date
-	27, // 11: openmtm.targeting.v1.FindingEvidence.date:type_name -> openmtm.type.v1.Date
-	2,  // 12: openmtm.targeting.v1.Finding.category:type_name -> openmtm.targeting.v1.ProblemCategory
-	3,  // 13: openmtm.targeting.v1.Finding.severity:type_name -> openmtm.targeting.v1.Severity
-	13, // 14: openmtm.targeting.v1.Finding.evidence:type_name -> openmtm.targeting.v1.FindingEvidence
-	29, // 15: openmtm.targeting.v1.Finding.create_time:type_name -> google.protobuf.Timestamp
-	14, // 16: openmtm.targeting.v1.ListFindingsResponse.findings:type_name -> openmtm.targeting.v1.Finding
-	27, // 17: openmtm.targeting.v1.FillUsed.fill_date:type_name -> openmtm.type.v1.Date
-	27, // 18: openmtm.targeting.v1.FillUsed.counted_from:type_name -> openmtm.type.v1.Date
-	27, // 19: openmtm.targeting.v1.MeasureResult.refill_by:type_name -> openmtm.type.v1.Date
-	17, // 20: openmtm.targeting.v1.MeasureResult.fills:type_name -> openmtm.targeting.v1.FillUsed
-	18, // 21: openmtm.targeting.v1.ListMeasureResultsResponse.results:type_name -> openmtm.targeting.v1.MeasureResult
-	22, // 22: openmtm.targeting.v1.Priority.terms:type_name -> openmtm.targeting.v1.PriorityTerm
-	27, // 23: openmtm.targeting.v1.GetAdherenceReportRequest.as_of:type_name -> openmtm.type.v1.Date
-	27, // 24: openmtm.targeting.v1.AdherenceReport.as_of:type_name -> openmtm.type.v1.Date
-	25, // 25: openmtm.targeting.v1.AdherenceReport.rates:type_name -> openmtm.targeting.v1.MeasureRate
-	4,  // 26: openmtm.targeting.v1.TargetingService.GetPlanSummary:input_type -> openmtm.targeting.v1.GetPlanSummaryRequest
-	6,  // 27: openmtm.targeting.v1.TargetingService.RunTargeting:input_type -> openmtm.targeting.v1.RunTargetingRequest
-	9,  // 28: openmtm.targeting.v1.TargetingService.ListInterventions:input_type -> openmtm.targeting.v1.ListInterventionsRequest
-	11, // 29: openmtm.targeting.v1.TargetingService.GetIntervention:input_type -> openmtm.targeting.v1.GetInterventionRequest
-	12, // 30: openmtm.targeting.v1.TargetingService.RecordReview:input_type -> openmtm.targeting.v1.RecordReviewRequest
-	15, // 31: openmtm.targeting.v1.TargetingService.ListFindings:input_type -> openmtm.targeting.v1.ListFindingsRequest
-	19, // 32: openmtm.targeting.v1.TargetingService.ListMeasureResults:input_type -> openmtm.targeting.v1.ListMeasureResultsRequest
-	21, // 33: openmtm.targeting.v1.TargetingService.GetPriority:input_type -> openmtm.targeting.v1.GetPriorityRequest
-	24, // 34: openmtm.targeting.v1.TargetingService.GetAdherenceReport:input_type -> openmtm.targeting.v1.GetAdherenceReportRequest
-	5,  // 35: openmtm.targeting.v1.TargetingService.GetPlanSummary:output_type -> openmtm.targeting.v1.PlanSummary
-	7,  // 36: openmtm.targeting.v1.TargetingService.RunTargeting:output_type -> openmtm.targeting.v1.TargetingRun
-	10, // 37: openmtm.targeting.v1.TargetingService.ListInterventions:output_type -> openmtm.targeting.v1.ListInterventionsResponse
-	8,  // 38: openmtm.targeting.v1.TargetingService.GetIntervention:output_type -> openmtm.targeting.v1.Intervention
-	8,  // 39: openmtm.targeting.v1.TargetingService.RecordReview:output_type -> openmtm.targeting.v1.Intervention
-	16, // 40: openmtm.targeting.v1.TargetingService.ListFindings:output_type -> openmtm.targeting.v1.ListFindingsResponse
-	20, // 41: openmtm.targeting.v1.TargetingService.ListMeasureResults:output_type -> openmtm.targeting.v1.ListMeasureResultsResponse
-	23, // 42: openmtm.targeting.v1.TargetingService.GetPriority:output_type -> openmtm.targeting.v1.Priority
-	26, // 43: openmtm.targeting.v1.TargetingService.GetAdherenceReport:output_type -> openmtm.targeting.v1.AdherenceReport
+	25, // 10: openmtm.targeting.v1.RecordReviewRequest.service_date:type_name -> openmtm.type.v1.Date
+	25, // 11: openmtm.targeting.v1.FindingEvidence.date:type_name -> openmtm.type.v1.Date
+	28, // 12: openmtm.targeting.v1.Finding.category:type_name -> openmtm.type.v1.ProblemCategory
+	29, // 13: openmtm.targeting.v1.Finding.severity:type_name -> openmtm.type.v1.Severity
+	11, // 14: openmtm.targeting.v1.Finding.evidence:type_name -> openmtm.targeting.v1.FindingEvidence
+	27, // 15: openmtm.targeting.v1.Finding.create_time:type_name -> google.protobuf.Timestamp
+	12, // 16: openmtm.targeting.v1.ListFindingsResponse.findings:type_name -> openmtm.targeting.v1.Finding
+	25, // 17: openmtm.targeting.v1.FillUsed.fill_date:type_name -> openmtm.type.v1.Date
+	25, // 18: openmtm.targeting.v1.FillUsed.counted_from:type_name -> openmtm.type.v1.Date
+	25, // 19: openmtm.targeting.v1.MeasureResult.refill_by:type_name -> openmtm.type.v1.Date
+	15, // 20: openmtm.targeting.v1.MeasureResult.fills:type_name -> openmtm.targeting.v1.FillUsed
+	16, // 21: openmtm.targeting.v1.ListMeasureResultsResponse.results:type_name -> openmtm.targeting.v1.MeasureResult
+	20, // 22: openmtm.targeting.v1.Priority.terms:type_name -> openmtm.targeting.v1.PriorityTerm
+	25, // 23: openmtm.targeting.v1.GetAdherenceReportRequest.as_of:type_name -> openmtm.type.v1.Date
+	25, // 24: openmtm.targeting.v1.AdherenceReport.as_of:type_name -> openmtm.type.v1.Date
+	23, // 25: openmtm.targeting.v1.AdherenceReport.rates:type_name -> openmtm.targeting.v1.MeasureRate
+	2,  // 26: openmtm.targeting.v1.TargetingService.GetPlanSummary:input_type -> openmtm.targeting.v1.GetPlanSummaryRequest
+	4,  // 27: openmtm.targeting.v1.TargetingService.RunTargeting:input_type -> openmtm.targeting.v1.RunTargetingRequest
+	7,  // 28: openmtm.targeting.v1.TargetingService.ListInterventions:input_type -> openmtm.targeting.v1.ListInterventionsRequest
+	9,  // 29: openmtm.targeting.v1.TargetingService.GetIntervention:input_type -> openmtm.targeting.v1.GetInterventionRequest
+	10, // 30: openmtm.targeting.v1.TargetingService.RecordReview:input_type -> openmtm.targeting.v1.RecordReviewRequest
+	13, // 31: openmtm.targeting.v1.TargetingService.ListFindings:input_type -> openmtm.targeting.v1.ListFindingsRequest
+	17, // 32: openmtm.targeting.v1.TargetingService.ListMeasureResults:input_type -> openmtm.targeting.v1.ListMeasureResultsRequest
+	19, // 33: openmtm.targeting.v1.TargetingService.GetPriority:input_type -> openmtm.targeting.v1.GetPriorityRequest
+	22, // 34: openmtm.targeting.v1.TargetingService.GetAdherenceReport:input_type -> openmtm.targeting.v1.GetAdherenceReportRequest
+	3,  // 35: openmtm.targeting.v1.TargetingService.GetPlanSummary:output_type -> openmtm.targeting.v1.PlanSummary
+	5,  // 36: openmtm.targeting.v1.TargetingService.RunTargeting:output_type -> openmtm.targeting.v1.TargetingRun
+	8,  // 37: openmtm.targeting.v1.TargetingService.ListInterventions:output_type -> openmtm.targeting.v1.ListInterventionsResponse
+	6,  // 38: openmtm.targeting.v1.TargetingService.GetIntervention:output_type -> openmtm.targeting.v1.Intervention
+	6,  // 39: openmtm.targeting.v1.TargetingService.RecordReview:output_type -> openmtm.targeting.v1.Intervention
+	14, // 40: openmtm.targeting.v1.TargetingService.ListFindings:output_type -> openmtm.targeting.v1.ListFindingsResponse
+	18, // 41: openmtm.targeting.v1.TargetingService.ListMeasureResults:output_type -> openmtm.targeting.v1.ListMeasureResultsResponse
+	21, // 42: openmtm.targeting.v1.TargetingService.GetPriority:output_type -> openmtm.targeting.v1.Priority
+	24, // 43: openmtm.targeting.v1.TargetingService.GetAdherenceReport:output_type -> openmtm.targeting.v1.AdherenceReport
 	35, // [35:44] is the sub-list for method output_type
 	26, // [26:35] is the sub-list for method input_type
 	26, // [26:26] is the sub-list for extension type_name
@@ -2143,7 +1999,7 @@ func file_openmtm_targeting_v1_targeting_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_targeting_v1_targeting_proto_rawDesc), len(file_openmtm_targeting_v1_targeting_proto_rawDesc)),
-			NumEnums:      4,
+			NumEnums:      2,
 			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
