@@ -2,19 +2,13 @@ package auth
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"slices"
 	"time"
 	"unicode/utf8"
 
 	"github.com/openmtm/openmtm/services/platform/errs"
-)
-
-// Page sizes of List.
-const (
-	DefaultPageSize = 50
-	MaxPageSize     = 1000
+	"github.com/openmtm/openmtm/services/platform/paging"
 )
 
 const maxDisplayName = 200
@@ -56,27 +50,19 @@ func dedupe(roles []Role) []Role {
 
 // List returns a page of tenant's keys, revoked ones included, ordered by id,
 // and the token of the next page ("" on the last). pageSize 0 means
-// DefaultPageSize; above MaxPageSize it is capped.
+// paging.DefaultSize; above paging.MaxSize it is capped.
 func (s *KeyStore) List(ctx context.Context, tenant string, pageSize int, pageToken string) ([]Key, string, error) {
 	if _, _, err := ParseTenant(tenant); err != nil {
 		return nil, "", err
 	}
-	switch {
-	case pageSize < 0:
-		return nil, "", errs.Invalid(errs.Field("page_size", "must not be negative"))
-	case pageSize == 0:
-		pageSize = DefaultPageSize
-	case pageSize > MaxPageSize:
-		pageSize = MaxPageSize
+	page, err := paging.Parse(int32(pageSize), pageToken)
+	if err != nil {
+		return nil, "", err
 	}
-	after := ""
-	if pageToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(pageToken)
-		if err != nil || !validKeyID(string(b)) {
-			return nil, "", errs.Invalid(errs.Field("page_token", "must be a next_page_token from a previous call"))
-		}
-		after = string(b)
+	if page.After != "" && !validKeyID(page.After) {
+		return nil, "", errs.Invalid(errs.Field("page_token", "is not a token from a previous page"))
 	}
+	pageSize, after := page.Size, page.After
 	// One extra row tells whether another page follows.
 	rows, err := s.db.Query(ctx, `SELECT `+keyColumns+` FROM api_keys
 		WHERE tenant = ? AND id > ? ORDER BY id LIMIT ?`, tenant, after, pageSize+1)
@@ -95,12 +81,11 @@ func (s *KeyStore) List(ctx context.Context, tenant string, pageSize int, pageTo
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("list api keys of %s: %w", tenant, err)
 	}
-	next := ""
-	if len(keys) > pageSize {
-		keys = keys[:pageSize]
-		next = base64.RawURLEncoding.EncodeToString([]byte(keys[pageSize-1].ID))
+	if len(keys) <= pageSize {
+		return keys, "", nil
 	}
-	return keys, next, nil
+	keys = keys[:pageSize]
+	return keys, paging.Token(keys[pageSize-1].ID, true), nil
 }
 
 // Revoke marks tenant's key keyID revoked and returns it. Revoking a revoked
