@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -10,12 +9,10 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/openmtm/openmtm/services/platform/errs"
+	"github.com/openmtm/openmtm/services/platform/grpcserver"
 )
 
 // AuditRecord is one call in the audit trail: who (key and tenant), what
@@ -26,7 +23,7 @@ type AuditRecord struct {
 	Tenant   string
 	Method   string // full gRPC method, "/openmtm.eligibility.v1.EligibilityService/GetMember"
 	Resource string // the request's name, parent or member field; "" when it has none
-	Code     string // "OK", a gRPC code name, or an errs.Kind name (see AuditUnaryInterceptor)
+	Code     string // the gRPC code name the client sees: "OK", "NotFound", ...
 }
 
 // Auditor appends records to the audit trail. KeyStore is one.
@@ -66,9 +63,8 @@ const auditWriteTimeout = 5 * time.Second
 // ones (DefaultPublic) once the handler has returned: the caller's identity
 // from the context (install it inside UnaryServerInterceptor), the method,
 // the resource (the request's string field name, else parent, else member),
-// the time the call arrived, and the outcome. The outcome is "OK", the gRPC
-// code name of an error that already is a status, or else the errs.Kind name
-// of a domain error not yet mapped ("not found", "internal").
+// the time the call arrived, and the outcome: the gRPC code name the client
+// sees ("OK", "NotFound"), mapped by grpcserver.ToStatus.
 //
 // A failed audit write does not fail the call: the handler's work is done
 // and cannot be undone, and an outage of the audit table should not take the
@@ -133,14 +129,8 @@ func audit(ctx context.Context, a Auditor, at time.Time, method, resource string
 
 // outcome names how a call ended, for the audit trail.
 func outcome(err error) string {
-	if err == nil {
-		return codes.OK.String()
-	}
-	var domain *errs.Error
-	if st, ok := status.FromError(err); ok && !errors.As(err, &domain) {
-		return st.Code().String()
-	}
-	return errs.KindOf(err).String()
+	// The same mapping clients see, so the trail speaks gRPC codes only.
+	return grpcserver.ToStatus(err).Code().String()
 }
 
 // resourceOf returns the resource a request names: its string field name,

@@ -87,10 +87,10 @@ func TestOutcome(t *testing.T) {
 	}{
 		{nil, "OK"},
 		{status.Error(codes.PermissionDenied, "no"), "PermissionDenied"},
-		{fmt.Errorf("wrapped: %w", errs.NotFound("x not found")), "not found"},
-		{errs.Unavailable("store").Wrap(status.Error(codes.Unavailable, "down")), "unavailable"},
-		{errors.New("boom"), "internal"},
-		{context.Canceled, "canceled"},
+		{fmt.Errorf("wrapped: %w", errs.NotFound("x not found")), "NotFound"},
+		{errs.Unavailable("store").Wrap(status.Error(codes.Unavailable, "down")), "Unavailable"},
+		{errors.New("boom"), "Internal"},
+		{context.Canceled, "Canceled"},
 	}
 	for _, tt := range tests {
 		if got := outcome(tt.err); got != tt.want {

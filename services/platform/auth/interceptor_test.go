@@ -129,7 +129,7 @@ func TestInterceptors(t *testing.T) {
 
 		want := []auditRow{
 			{key.ID, "plans/acme", echoGet, "plans/acme/members/M1", "OK"},
-			{key.ID, "plans/acme", echoGet, "plans/other/members/M1", "not found"},
+			{key.ID, "plans/acme", echoGet, "plans/other/members/M1", "NotFound"},
 			{key.ID, "plans/acme", echoGet, "plans/acme/members/M1", "OK"},
 			{key.ID, "plans/acme", echoWatch, "plans/acme/members/M1", "OK"},
 		}
