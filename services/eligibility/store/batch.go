@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/openmtm/openmtm/services/platform/store"
+)
+
+// batchRows is how many rows one multi-row INSERT carries: large enough to
+// amortise round trips, small enough for both databases' parameter limits.
+const batchRows = 500
+
+// upsert describes a multi-row INSERT ... ON CONFLICT DO UPDATE that only
+// touches rows whose values differ and returns the member id of every row
+// it inserted or changed, so an import knows what changed.
+type upsert struct {
+	table    string
+	columns  []string
+	conflict []string // the key
+	update   []string // columns a later row replaces
+	// sticky columns keep true once true (a reversed claim stays reversed).
+	sticky []string
+	// flag is a boolean SQL expression returned beside the member id of each
+	// changed row ("reversed" for claims, "FALSE" when there is none).
+	flag string
+}
+
+func (u upsert) sql(rows int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", u.table, strings.Join(u.columns, ", "))
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(u.columns)), ", ") + ")"
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	fmt.Fprintf(&b, " ON CONFLICT (%s) DO ", strings.Join(u.conflict, ", "))
+	if len(u.update) == 0 && len(u.sticky) == 0 {
+		b.WriteString("NOTHING RETURNING member_id, " + u.flag)
+		return b.String()
+	}
+	var sets, olds, news []string
+	for _, c := range u.update {
+		sets = append(sets, fmt.Sprintf("%s = excluded.%s", c, c))
+		olds = append(olds, u.table+"."+c)
+		news = append(news, "excluded."+c)
+	}
+	for _, c := range u.sticky {
+		v := fmt.Sprintf("(%s.%s OR excluded.%s)", u.table, c, c)
+		sets = append(sets, fmt.Sprintf("%s = %s", c, v))
+		olds = append(olds, u.table+"."+c)
+		news = append(news, v)
+	}
+	fmt.Fprintf(&b, "UPDATE SET %s WHERE (%s) IS DISTINCT FROM (%s) RETURNING member_id, %s",
+		strings.Join(sets, ", "), strings.Join(olds, ", "), strings.Join(news, ", "), u.flag)
+	return b.String()
+}
+
+// batcher buffers rows of one upsert and writes them in batches.
+type batcher struct {
+	u       upsert
+	tx      *store.Tx
+	args    []any
+	keys    map[string]int // key → row index in the batch: one statement may not touch a row twice
+	full    string              // the statement for a full batch, built once
+	changed func(memberID string, flag bool)
+}
+
+func newBatcher(tx *store.Tx, u upsert, changed func(memberID string, flag bool)) *batcher {
+	return &batcher{u: u, tx: tx, full: u.sql(batchRows), changed: changed,
+		keys: make(map[string]int, batchRows),
+		args: make([]any, 0, batchRows*len(u.columns))}
+}
+
+// add buffers one row with its key. A key already in the batch has its row
+// replaced: a later row for the same id wins, and a file repeating an id
+// within one batch imports (and re-imports) as if it held the last row only.
+// Repeats further apart are written in turn; the stored result is the same.
+func (b *batcher) add(ctx context.Context, key string, row ...any) error {
+	if i, dup := b.keys[key]; dup {
+		copy(b.args[i*len(b.u.columns):], row)
+		return nil
+	}
+	b.keys[key] = len(b.keys)
+	b.args = append(b.args, row...)
+	if len(b.keys) == batchRows {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+func (b *batcher) flush(ctx context.Context) error {
+	n := len(b.keys)
+	if n == 0 {
+		return nil
+	}
+	q := b.full
+	if n != batchRows {
+		q = b.u.sql(n)
+	}
+	rows, err := b.tx.Query(ctx, q, b.args...)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", b.u.table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			member string
+			flag   bool
+		)
+		if err := rows.Scan(&member, &flag); err != nil {
+			return fmt.Errorf("write %s: %w", b.u.table, err)
+		}
+		b.changed(member, flag)
+	}
+	b.args = b.args[:0]
+	clear(b.keys)
+	return rows.Err()
+}

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/openmtm/openmtm/services/eligibility/domain"
+	"github.com/openmtm/openmtm/services/platform/civil"
+	"github.com/openmtm/openmtm/services/platform/store"
+)
+
+// ImportCounts is what an import changed.
+type ImportCounts struct {
+	// Stored rows were new or differed from what was stored.
+	Stored int64
+	// Reversed counts claims a reversal row cancelled in this import.
+	Reversed int64
+	// ChangedMembers is how many members' data changed.
+	ChangedMembers int
+}
+
+var claimsUpsert = upsert{
+	table: "claims",
+	columns: []string{"plan_id", "claim_id", "member_id", "fill_date", "generic_name", "ndc",
+		"days_supply", "quantity", "total_cost", "pharmacy_npi", "prescriber_npi", "reversed"},
+	conflict: []string{"plan_id", "claim_id"},
+	update: []string{"member_id", "fill_date", "generic_name", "ndc", "days_supply", "quantity",
+		"total_cost", "pharmacy_npi", "prescriber_npi"},
+	// A reversal cancels the paid claim for good: re-importing an older file
+	// of paid claims must not bring it back.
+	sticky: []string{"reversed"},
+	flag:   "reversed",
+}
+
+var diagnosesUpsert = upsert{
+	table:    "diagnoses",
+	columns:  []string{"plan_id", "member_id", "icd10", "service_date"},
+	conflict: []string{"plan_id", "member_id", "icd10", "service_date"},
+	flag:     "FALSE",
+}
+
+// ImportClaims stores every claim read calls put with, in ONE transaction:
+// when read fails (a bad row in a file rejected whole), nothing is stored.
+// Rows are keyed by claim id; identical rows change nothing.
+func (s *Store) ImportClaims(ctx context.Context, planID string, read func(put func(domain.Claim) error) error) (ImportCounts, error) {
+	return s.importRows(ctx, planID, claimsUpsert, func(b *batcher) error {
+		return read(func(c domain.Claim) error {
+			return b.add(ctx, c.ClaimID, planID, c.ClaimID, c.MemberID, c.FillDate.String(), c.GenericName,
+				c.NDC, c.DaysSupply, c.Quantity, c.TotalCost, c.PharmacyNPI, c.PrescriberNPI, c.Reversed)
+		})
+	})
+}
+
+// ImportDiagnoses stores every diagnosis read calls put with, in one
+// transaction, like ImportClaims.
+func (s *Store) ImportDiagnoses(ctx context.Context, planID string, read func(put func(domain.Diagnosis) error) error) (ImportCounts, error) {
+	return s.importRows(ctx, planID, diagnosesUpsert, func(b *batcher) error {
+		return read(func(d domain.Diagnosis) error {
+			key := d.MemberID + "\x00" + d.ICD10 + "\x00" + d.ServiceDate.String()
+			return b.add(ctx, key, planID, d.MemberID, d.ICD10, d.ServiceDate.String())
+		})
+	})
+}
+
+func (s *Store) importRows(ctx context.Context, planID string, u upsert, write func(*batcher) error) (ImportCounts, error) {
+	var counts ImportCounts
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		counts = ImportCounts{}
+		changed := map[string]struct{}{}
+		b := newBatcher(tx, u, func(member string, flag bool) {
+			counts.Stored++
+			if flag {
+				counts.Reversed++
+			}
+			changed[member] = struct{}{}
+		})
+		if err := write(b); err != nil {
+			return err
+		}
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
+		counts.ChangedMembers = len(changed)
+		return markChanged(ctx, tx, planID, changed)
+	})
+	if err != nil {
+		return ImportCounts{}, fmt.Errorf("import %s: %w", u.table, err)
+	}
+	return counts, nil
+}
+
+var changedUpsert = upsert{
+	table:    "changed_members",
+	columns:  []string{"plan_id", "member_id"},
+	conflict: []string{"plan_id", "member_id"},
+	flag:     "FALSE",
+}
+
+// markChanged records members whose data changed, for incremental evaluation.
+func markChanged(ctx context.Context, tx *store.Tx, planID string, members map[string]struct{}) error {
+	b := newBatcher(tx, changedUpsert, func(string, bool) {})
+	for m := range members {
+		if err := b.add(ctx, m, planID, m); err != nil {
+			return err
+		}
+	}
+	return b.flush(ctx)
+}
+
+// ListClaims returns up to limit of a member's claims, newest fill first.
+func (s *Store) ListClaims(ctx context.Context, planID, memberID string, limit int) ([]domain.Claim, error) {
+	rows, err := s.db.Query(ctx, `SELECT claim_id, member_id, fill_date, generic_name, ndc, days_supply,
+		quantity, total_cost, pharmacy_npi, prescriber_npi, reversed FROM claims
+		WHERE plan_id = ? AND member_id = ? ORDER BY fill_date DESC, claim_id LIMIT ?`, planID, memberID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list claims: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Claim
+	for rows.Next() {
+		c := domain.Claim{PlanID: planID}
+		var fill string
+		if err := rows.Scan(&c.ClaimID, &c.MemberID, &fill, &c.GenericName, &c.NDC, &c.DaysSupply,
+			&c.Quantity, &c.TotalCost, &c.PharmacyNPI, &c.PrescriberNPI, &c.Reversed); err != nil {
+			return nil, fmt.Errorf("list claims: %w", err)
+		}
+		if c.FillDate, err = civil.Parse(fill); err != nil {
+			return nil, fmt.Errorf("list claims: fill_date: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
