@@ -1643,7 +1643,7 @@ func RegisterEligibilityServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/ImportMembers", runtime.WithHTTPPathPattern("/v1/members:import"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/ImportMembers", runtime.WithHTTPPathPattern("/v1/members:importStream"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1660,7 +1660,7 @@ func RegisterEligibilityServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/ImportClaims", runtime.WithHTTPPathPattern("/v1/claims:import"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/ImportClaims", runtime.WithHTTPPathPattern("/v1/claims:importStream"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1677,7 +1677,7 @@ func RegisterEligibilityServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/ImportDiagnoses", runtime.WithHTTPPathPattern("/v1/diagnoses:import"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/ImportDiagnoses", runtime.WithHTTPPathPattern("/v1/diagnoses:importStream"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -2003,9 +2003,9 @@ var (
 	pattern_EligibilityService_UpsertMember_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "members"}, ""))
 	pattern_EligibilityService_GetMember_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, ""))
 	pattern_EligibilityService_ListMembers_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "members"}, ""))
-	pattern_EligibilityService_ImportMembers_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "members"}, "import"))
-	pattern_EligibilityService_ImportClaims_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "claims"}, "import"))
-	pattern_EligibilityService_ImportDiagnoses_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "diagnoses"}, "import"))
+	pattern_EligibilityService_ImportMembers_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "members"}, "importStream"))
+	pattern_EligibilityService_ImportClaims_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "claims"}, "importStream"))
+	pattern_EligibilityService_ImportDiagnoses_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "diagnoses"}, "importStream"))
 	pattern_EligibilityService_ListClaims_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "claims"}, ""))
 	pattern_EligibilityService_ListDiagnoses_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "diagnoses"}, ""))
 	pattern_EligibilityService_CreateProgram_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "programs"}, ""))
