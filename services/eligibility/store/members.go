@@ -24,46 +24,79 @@ const memberColumns = `plan_id, member_id, mbi, contract_id, pbp_id, first_name,
 // one changes nothing and publishes nothing. It returns the stored member and
 // whether it was created.
 func (s *Store) UpsertMember(ctx context.Context, m domain.Member, now time.Time) (domain.Member, bool, error) {
-	var (
-		created, changed bool
-		stored           domain.Member
-	)
-	// Stored times have microsecond precision; answer with what a read returns.
-	now = now.UTC().Truncate(time.Microsecond)
+	var res upsertResult
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		old, err := getMember(ctx, tx, m.PlanID, m.MemberID)
-		switch {
-		case errs.KindOf(err) == errs.KindNotFound:
-			created, changed = true, true
-			m.CreatedAt, m.UpdatedAt = now, now
-		case err != nil:
-			return err
-		default:
-			m.CreatedAt, m.UpdatedAt = old.CreatedAt, old.UpdatedAt
-			if sameMember(old, m) {
-				stored = old
-				return nil
-			}
-			changed = true
-			m.UpdatedAt = now
-		}
-		if err := putMember(ctx, tx, m); err != nil {
-			return err
-		}
-		env, err := events.MemberUpserted(m, created)
-		if err != nil {
-			return err
-		}
-		stored = m
-		return bus.Enqueue(ctx, tx, env)
+		var err error
+		res, err = upsertMember(ctx, tx, m, now)
+		return err
 	})
 	if err != nil {
 		return domain.Member{}, false, fmt.Errorf("upsert member: %w", err)
 	}
-	if changed {
+	if res.changed {
 		s.notify()
 	}
-	return stored, created, nil
+	return res.stored, res.created, nil
+}
+
+// ImportMembers stores every member read calls put with, in ONE
+// transaction (nothing is stored when read fails), publishing
+// member.upserted for each new or changed one.
+func (s *Store) ImportMembers(ctx context.Context, read func(put func(domain.Member) error) error, now time.Time) (ImportCounts, error) {
+	var counts ImportCounts
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		counts = ImportCounts{}
+		return read(func(m domain.Member) error {
+			res, err := upsertMember(ctx, tx, m, now)
+			if res.changed {
+				counts.Stored++
+				counts.ChangedMembers++
+			}
+			return err
+		})
+	})
+	if err != nil {
+		return ImportCounts{}, fmt.Errorf("import members: %w", err)
+	}
+	if counts.Stored > 0 {
+		s.notify()
+	}
+	return counts, nil
+}
+
+type upsertResult struct {
+	stored           domain.Member
+	created, changed bool
+}
+
+func upsertMember(ctx context.Context, tx *store.Tx, m domain.Member, now time.Time) (upsertResult, error) {
+	// Stored times have microsecond precision; answer with what a read returns.
+	now = now.UTC().Truncate(time.Microsecond)
+	old, err := getMember(ctx, tx, m.PlanID, m.MemberID)
+	created := errs.KindOf(err) == errs.KindNotFound
+	switch {
+	case created:
+		m.CreatedAt, m.UpdatedAt = now, now
+	case err != nil:
+		return upsertResult{}, err
+	default:
+		m.CreatedAt, m.UpdatedAt = old.CreatedAt, old.UpdatedAt
+		if sameMember(old, m) {
+			return upsertResult{stored: old}, nil
+		}
+		m.UpdatedAt = now
+	}
+	if err := putMember(ctx, tx, m); err != nil {
+		return upsertResult{}, err
+	}
+	env, err := events.MemberUpserted(m, created)
+	if err != nil {
+		return upsertResult{}, err
+	}
+	if err := bus.Enqueue(ctx, tx, env); err != nil {
+		return upsertResult{}, err
+	}
+	return upsertResult{stored: m, created: created, changed: true}, nil
 }
 
 func putMember(ctx context.Context, tx *store.Tx, m domain.Member) error {
