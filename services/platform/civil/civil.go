@@ -93,3 +93,16 @@ func YearStart(year int) Date { d, _ := New(year, 1, 1); return d }
 
 // YearEnd is 31 December of year.
 func YearEnd(year int) Date { d, _ := New(year, 12, 31); return d }
+
+// MarshalText writes YYYY-MM-DD, so dates read well in JSON.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -46,3 +46,16 @@ func TestArithmetic(t *testing.T) {
 		t.Errorf("YMD = %d-%d-%d", y, m, d)
 	}
 }
+
+func TestText(t *testing.T) {
+	t.Parallel()
+	d, _ := Parse("2025-06-30")
+	b, _ := d.MarshalText()
+	var back Date
+	if err := back.UnmarshalText(b); err != nil || back != d || string(b) != "2025-06-30" {
+		t.Errorf("text round trip: %s %v %v", b, back, err)
+	}
+	if err := back.UnmarshalText([]byte("2025-02-30")); err == nil {
+		t.Error("2025-02-30 unmarshalled")
+	}
+}
