@@ -7,6 +7,7 @@ package eligibility
 
 import (
 	"context"
+	"fmt"
 
 	"google.golang.org/grpc"
 
@@ -15,6 +16,7 @@ import (
 	elggrpc "github.com/openmtm/openmtm/services/eligibility/grpc"
 	"github.com/openmtm/openmtm/services/eligibility/store"
 	"github.com/openmtm/openmtm/services/platform/service"
+	"github.com/openmtm/openmtm/services/reference"
 )
 
 // Name is the service's name: its schema, stream and subject token.
@@ -34,7 +36,11 @@ func New(ctx context.Context, deps service.Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(store.New(deps.DB, base.Notify), nil)
+	ref, err := reference.Default()
+	if err != nil {
+		return nil, fmt.Errorf("eligibility: reference data: %w", err)
+	}
+	a, err := app.New(store.New(deps.DB, base.Notify), app.WithReference(ref))
 	if err != nil {
 		return nil, err
 	}

@@ -80,6 +80,12 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 			g.Close()
 			return nil, fmt.Errorf("gateway: register %s: %w", r.API, err)
 		}
+		if r.API == "eligibility" {
+			if err := registerCSVImports(mux, conn); err != nil {
+				g.Close()
+				return nil, fmt.Errorf("gateway: register CSV imports: %w", err)
+			}
+		}
 	}
 
 	root := http.NewServeMux()

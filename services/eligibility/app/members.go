@@ -10,7 +10,7 @@ import (
 // UpsertMember validates in and creates or replaces the member. Nothing is
 // stored when any field is bad.
 func (a *App) UpsertMember(ctx context.Context, planID string, in domain.MemberInput) (domain.Member, error) {
-	m, err := domain.NewMember(planID, in, a.today())
+	m, err := domain.NewMember(planID, in, a.Today())
 	if err != nil {
 		return domain.Member{}, err
 	}

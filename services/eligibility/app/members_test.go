@@ -16,11 +16,14 @@ import (
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
+	"github.com/openmtm/openmtm/services/reference"
 )
 
 // fakeRepo is an in-memory Repository: enough to test the use cases'
 // own logic. The real stores are covered by the store contract test.
 type fakeRepo struct {
+	app.Repository // the rest of the port is not used here (nil: a call would panic)
+
 	mu      sync.Mutex
 	members []domain.Member // kept in (plan, member id) order
 	upserts []time.Time     // the now of every UpsertMember call
@@ -77,7 +80,7 @@ func fixedClock() time.Time { return clock }
 
 func newApp(t *testing.T, repo app.Repository) *app.App {
 	t.Helper()
-	a, err := app.New(repo, fixedClock)
+	a, err := app.New(repo, app.WithClock(fixedClock), app.WithReference(testRef))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +227,15 @@ func TestUpsertMember(t *testing.T) {
 
 func TestNewRefusesNilRepository(t *testing.T) {
 	t.Parallel()
-	if _, err := app.New(nil, fixedClock); err == nil {
+	if _, err := app.New(nil, app.WithClock(fixedClock), app.WithReference(testRef)); err == nil {
 		t.Error("New(nil) succeeded, want an error")
 	}
 }
+
+var testRef = func() *reference.Reference {
+	r, err := reference.Default()
+	if err != nil {
+		panic(err)
+	}
+	return r
+}()

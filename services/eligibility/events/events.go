@@ -4,12 +4,9 @@
 package events
 
 import (
-	"fmt"
-
 	eventsv1 "github.com/openmtm/openmtm/gen/openmtm/events/v1"
 	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
-	"github.com/openmtm/openmtm/services/platform/bus"
 )
 
 // Event types eligibility publishes, as "<service>.<entity>.<verb>".
@@ -26,14 +23,10 @@ func MemberName(planID, memberID string) string {
 // identifiers and matching fields only: no names, birth dates, MBIs or phones.
 func MemberUpserted(m domain.Member, created bool) (*eventsv1.Envelope, error) {
 	name := MemberName(m.PlanID, m.MemberID)
-	env, err := bus.NewEnvelope(TypeMemberUpserted, "plans/"+m.PlanID, name, &eventsv1.MemberUpserted{
+	return envelope(TypeMemberUpserted, m.PlanID, name, &eventsv1.MemberUpserted{
 		Member:     &typev1.MemberRef{Name: name},
 		Created:    created,
 		Language:   m.Language,
 		PostalCode: m.PostalCode,
 	})
-	if err != nil {
-		return nil, fmt.Errorf("member.upserted event: %w", err)
-	}
-	return env, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/service"
 	"github.com/openmtm/openmtm/services/platform/store/storetest"
+	"github.com/openmtm/openmtm/services/reference"
 )
 
 var now = time.Date(2025, 6, 15, 14, 0, 0, 0, time.UTC)
@@ -33,7 +34,7 @@ func newServer(t *testing.T) *elggrpc.Server {
 	if err := service.Migrate(context.Background(), db, "eligibility", store.Migrations); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	a, err := app.New(store.New(db, nil), fixedClock)
+	a, err := app.New(store.New(db, nil), app.WithClock(fixedClock), app.WithReference(ref(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,4 +295,13 @@ func TestListMembers(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ref(t *testing.T) *reference.Reference {
+	t.Helper()
+	r, err := reference.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -65,7 +65,7 @@ type batcher struct {
 	tx      *store.Tx
 	args    []any
 	keys    map[string]int // key → row index in the batch: one statement may not touch a row twice
-	full    string              // the statement for a full batch, built once
+	full    string         // the statement for a full batch, built once
 	changed func(memberID string, flag bool)
 }
 

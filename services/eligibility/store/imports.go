@@ -4,20 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/store"
 )
-
-// ImportCounts is what an import changed.
-type ImportCounts struct {
-	// Stored rows were new or differed from what was stored.
-	Stored int64
-	// Reversed counts claims a reversal row cancelled in this import.
-	Reversed int64
-	// ChangedMembers is how many members' data changed.
-	ChangedMembers int
-}
 
 var claimsUpsert = upsert{
 	table: "claims",
@@ -42,7 +33,7 @@ var diagnosesUpsert = upsert{
 // ImportClaims stores every claim read calls put with, in ONE transaction:
 // when read fails (a bad row in a file rejected whole), nothing is stored.
 // Rows are keyed by claim id; identical rows change nothing.
-func (s *Store) ImportClaims(ctx context.Context, planID string, read func(put func(domain.Claim) error) error) (ImportCounts, error) {
+func (s *Store) ImportClaims(ctx context.Context, planID string, read func(put func(domain.Claim) error) error) (app.ImportCounts, error) {
 	return s.importRows(ctx, planID, claimsUpsert, func(b *batcher) error {
 		return read(func(c domain.Claim) error {
 			return b.add(ctx, c.ClaimID, planID, c.ClaimID, c.MemberID, c.FillDate.String(), c.GenericName,
@@ -53,7 +44,7 @@ func (s *Store) ImportClaims(ctx context.Context, planID string, read func(put f
 
 // ImportDiagnoses stores every diagnosis read calls put with, in one
 // transaction, like ImportClaims.
-func (s *Store) ImportDiagnoses(ctx context.Context, planID string, read func(put func(domain.Diagnosis) error) error) (ImportCounts, error) {
+func (s *Store) ImportDiagnoses(ctx context.Context, planID string, read func(put func(domain.Diagnosis) error) error) (app.ImportCounts, error) {
 	return s.importRows(ctx, planID, diagnosesUpsert, func(b *batcher) error {
 		return read(func(d domain.Diagnosis) error {
 			key := d.MemberID + "\x00" + d.ICD10 + "\x00" + d.ServiceDate.String()
@@ -62,10 +53,10 @@ func (s *Store) ImportDiagnoses(ctx context.Context, planID string, read func(pu
 	})
 }
 
-func (s *Store) importRows(ctx context.Context, planID string, u upsert, write func(*batcher) error) (ImportCounts, error) {
-	var counts ImportCounts
+func (s *Store) importRows(ctx context.Context, planID string, u upsert, write func(*batcher) error) (app.ImportCounts, error) {
+	var counts app.ImportCounts
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		counts = ImportCounts{}
+		counts = app.ImportCounts{}
 		changed := map[string]struct{}{}
 		b := newBatcher(tx, u, func(member string, flag bool) {
 			counts.Stored++
@@ -84,7 +75,7 @@ func (s *Store) importRows(ctx context.Context, planID string, u upsert, write f
 		return markChanged(ctx, tx, planID, changed)
 	})
 	if err != nil {
-		return ImportCounts{}, fmt.Errorf("import %s: %w", u.table, err)
+		return app.ImportCounts{}, fmt.Errorf("import %s: %w", u.table, err)
 	}
 	return counts, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/eligibility/store"
 	"github.com/openmtm/openmtm/services/platform/civil"
@@ -61,7 +62,7 @@ func TestImportClaims(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(store.ImportCounts{Stored: 1200, ChangedMembers: 300}, got); diff != "" {
+		if diff := cmp.Diff(app.ImportCounts{Stored: 1200, ChangedMembers: 300}, got); diff != "" {
 			t.Errorf("first import (-want +got):\n%s", diff)
 		}
 		cs, err := s.ListClaims(ctx, "acme", "M001", 10)
@@ -77,7 +78,7 @@ func TestImportClaims(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(store.ImportCounts{}, got); diff != "" {
+		if diff := cmp.Diff(app.ImportCounts{}, got); diff != "" {
 			t.Errorf("re-import (-want +got):\n%s", diff)
 		}
 
@@ -133,11 +134,11 @@ func TestImportDiagnoses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(store.ImportCounts{Stored: 2, ChangedMembers: 2}, got); diff != "" {
+		if diff := cmp.Diff(app.ImportCounts{Stored: 2, ChangedMembers: 2}, got); diff != "" {
 			t.Errorf("import (-want +got):\n%s", diff)
 		}
 		got, err = s.ImportDiagnoses(ctx, "acme", feed(rows...))
-		if err != nil || got != (store.ImportCounts{}) {
+		if err != nil || got != (app.ImportCounts{}) {
 			t.Errorf("re-import = %+v, %v; want nothing changed", got, err)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/eligibility/events"
 	"github.com/openmtm/openmtm/services/platform/bus"
@@ -42,10 +43,10 @@ func (s *Store) UpsertMember(ctx context.Context, m domain.Member, now time.Time
 // ImportMembers stores every member read calls put with, in ONE
 // transaction (nothing is stored when read fails), publishing
 // member.upserted for each new or changed one.
-func (s *Store) ImportMembers(ctx context.Context, read func(put func(domain.Member) error) error, now time.Time) (ImportCounts, error) {
-	var counts ImportCounts
+func (s *Store) ImportMembers(ctx context.Context, read func(put func(domain.Member) error) error, now time.Time) (app.ImportCounts, error) {
+	var counts app.ImportCounts
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		counts = ImportCounts{}
+		counts = app.ImportCounts{}
 		return read(func(m domain.Member) error {
 			res, err := upsertMember(ctx, tx, m, now)
 			if res.changed {
@@ -56,7 +57,7 @@ func (s *Store) ImportMembers(ctx context.Context, read func(put func(domain.Mem
 		})
 	})
 	if err != nil {
-		return ImportCounts{}, fmt.Errorf("import members: %w", err)
+		return app.ImportCounts{}, fmt.Errorf("import members: %w", err)
 	}
 	if counts.Stored > 0 {
 		s.notify()
