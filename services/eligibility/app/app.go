@@ -21,6 +21,7 @@ type Repository interface {
 	Importer
 	Evaluator
 	Enrollments
+	Records
 }
 
 // App runs the eligibility use cases.

@@ -58,14 +58,7 @@ func (s *Server) GetDetermination(ctx context.Context, req *eligibilityv1.GetDet
 
 // ListDeterminations lists a member's determinations, newest first.
 func (s *Server) ListDeterminations(ctx context.Context, req *eligibilityv1.ListDeterminationsRequest) (*eligibilityv1.ListDeterminationsResponse, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}/members/{member}", req.GetParent())
-	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), readers...); err != nil {
-		return nil, err
-	}
-	page, err := paging.Parse(req.GetPageSize(), req.GetPageToken())
+	ids, page, err := memberPage(ctx, req.GetParent(), req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}

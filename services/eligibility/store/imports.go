@@ -98,11 +98,18 @@ func markChanged(ctx context.Context, tx *store.Tx, planID string, members map[s
 	return b.flush(ctx)
 }
 
-// ListClaims returns up to limit of a member's claims, newest fill first.
-func (s *Store) ListClaims(ctx context.Context, planID, memberID string, limit int) ([]domain.Claim, error) {
-	rows, err := s.db.Query(ctx, `SELECT claim_id, member_id, fill_date, generic_name, ndc, days_supply,
+// ListClaims returns up to limit of a member's claims, newest fill first
+// (then by claim id), after the claim at key after ("" for the first page).
+func (s *Store) ListClaims(ctx context.Context, planID, memberID string, after app.ClaimKey, limit int) ([]domain.Claim, error) {
+	q := `SELECT claim_id, member_id, fill_date, generic_name, ndc, days_supply,
 		quantity, total_cost, pharmacy_npi, prescriber_npi, reversed FROM claims
-		WHERE plan_id = ? AND member_id = ? ORDER BY fill_date DESC, claim_id LIMIT ?`, planID, memberID, limit)
+		WHERE plan_id = ? AND member_id = ?`
+	args := []any{planID, memberID}
+	if after.ClaimID != "" {
+		q += ` AND (fill_date < ? OR (fill_date = ? AND claim_id > ?))`
+		args = append(args, after.FillDate, after.FillDate, after.ClaimID)
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY fill_date DESC, claim_id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list claims: %w", err)
 	}
@@ -119,6 +126,35 @@ func (s *Store) ListClaims(ctx context.Context, planID, memberID string, limit i
 			return nil, fmt.Errorf("list claims: fill_date: %w", err)
 		}
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ListDiagnoses returns up to limit of a member's diagnoses, newest first
+// (then by code), after the diagnosis at key after.
+func (s *Store) ListDiagnoses(ctx context.Context, planID, memberID string, after app.DiagnosisKey, limit int) ([]domain.Diagnosis, error) {
+	q := `SELECT icd10, service_date FROM diagnoses WHERE plan_id = ? AND member_id = ?`
+	args := []any{planID, memberID}
+	if after.ICD10 != "" {
+		q += ` AND (service_date < ? OR (service_date = ? AND icd10 > ?))`
+		args = append(args, after.ServiceDate, after.ServiceDate, after.ICD10)
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY service_date DESC, icd10 LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list diagnoses: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Diagnosis
+	for rows.Next() {
+		d := domain.Diagnosis{PlanID: planID, MemberID: memberID}
+		var on string
+		if err := rows.Scan(&d.ICD10, &on); err != nil {
+			return nil, fmt.Errorf("list diagnoses: %w", err)
+		}
+		if d.ServiceDate, err = civil.Parse(on); err != nil {
+			return nil, fmt.Errorf("list diagnoses: service_date: %w", err)
+		}
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }

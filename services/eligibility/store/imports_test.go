@@ -65,7 +65,7 @@ func TestImportClaims(t *testing.T) {
 		if diff := cmp.Diff(app.ImportCounts{Stored: 1200, ChangedMembers: 300}, got); diff != "" {
 			t.Errorf("first import (-want +got):\n%s", diff)
 		}
-		cs, err := s.ListClaims(ctx, "acme", "M001", 10)
+		cs, err := s.ListClaims(ctx, "acme", "M001", app.ClaimKey{}, 10)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,75 @@
+package grpc
+
+import (
+	"context"
+
+	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
+	"github.com/openmtm/openmtm/services/platform/auth"
+	"github.com/openmtm/openmtm/services/platform/paging"
+	"github.com/openmtm/openmtm/services/platform/pbconv"
+	"github.com/openmtm/openmtm/services/platform/resource"
+)
+
+// ListClaims lists a member's pharmacy claims, newest fill first.
+func (s *Server) ListClaims(ctx context.Context, req *eligibilityv1.ListClaimsRequest) (*eligibilityv1.ListClaimsResponse, error) {
+	ids, page, err := memberPage(ctx, req.GetParent(), req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	cs, last, err := s.app.ListClaims(ctx, ids[0], ids[1], page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &eligibilityv1.ListClaimsResponse{NextPageToken: paging.Token(last, last != "")}
+	for _, c := range cs {
+		status := eligibilityv1.ClaimStatus_CLAIM_STATUS_PAID
+		if c.Reversed {
+			status = eligibilityv1.ClaimStatus_CLAIM_STATUS_REVERSED
+		}
+		resp.Claims = append(resp.Claims, &eligibilityv1.Claim{
+			Name:          req.GetParent() + "/claims/" + c.ClaimID,
+			ClaimId:       c.ClaimID,
+			FillDate:      pbconv.Date(c.FillDate),
+			GenericName:   c.GenericName,
+			Ndc:           c.NDC,
+			DaysSupply:    c.DaysSupply,
+			Quantity:      c.Quantity,
+			TotalCost:     pbconv.Cents(c.TotalCost),
+			PharmacyNpi:   c.PharmacyNPI,
+			PrescriberNpi: c.PrescriberNPI,
+			Status:        status,
+		})
+	}
+	return resp, nil
+}
+
+// ListDiagnoses lists a member's diagnoses, newest first.
+func (s *Server) ListDiagnoses(ctx context.Context, req *eligibilityv1.ListDiagnosesRequest) (*eligibilityv1.ListDiagnosesResponse, error) {
+	ids, page, err := memberPage(ctx, req.GetParent(), req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	ds, last, err := s.app.ListDiagnoses(ctx, ids[0], ids[1], page)
+	if err != nil {
+		return nil, err
+	}
+	resp := &eligibilityv1.ListDiagnosesResponse{NextPageToken: paging.Token(last, last != "")}
+	for _, d := range ds {
+		resp.Diagnoses = append(resp.Diagnoses, &eligibilityv1.Diagnosis{Icd10: d.ICD10, ServiceDate: pbconv.Date(d.ServiceDate)})
+	}
+	return resp, nil
+}
+
+// memberPage checks a member-scoped List request: the parent, the caller's
+// right to read it, and the page.
+func memberPage(ctx context.Context, parent string, size int32, token string) ([]string, paging.Page, error) {
+	ids, err := resource.Parse("parent", "plans/{plan}/members/{member}", parent)
+	if err != nil {
+		return nil, paging.Page{}, err
+	}
+	if err := auth.Authorize(ctx, parent, readers...); err != nil {
+		return nil, paging.Page{}, err
+	}
+	page, err := paging.Parse(size, token)
+	return ids, page, err
+}

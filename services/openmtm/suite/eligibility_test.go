@@ -1,0 +1,176 @@
+package suite_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/openmtm/openmtm/services/openmtm/internal/apitest"
+)
+
+// The fixture: as of 2025-06-30 under the CMS 2025 maxima (3 core diseases,
+// 8 maintenance drugs, $1,623 projected cost), M1 qualifies on the criteria,
+// M2 only as a DMP at-risk beneficiary, M3 not at all.
+const (
+	membersCSV = `member_id,first_name,last_name,birth_date,coverage_start,dmp_at_risk,language
+M1,Ann,Alpha,1948-02-01,2024-01-01,N,en
+M2,Bob,Beta,1950-03-04,2024-01-01,Y,es
+M3,Cy,Gamma,1952-05-06,2024-01-01,,en
+`
+	diagnosesCSV = `member_id,icd10,service_date
+M1,E11.9,2025-02-01
+M1,I10,2025-02-01
+M1,E78.5,2024-07-01
+`
+)
+
+// claimsCSV gives M1 eight maintenance ingredients in the last 180 days
+// costing $60 each (8 × $60 × 4 = $1,920 projected), M3 one cheap fill, and
+// one reversal of an M1 claim.
+func claimsCSV() string {
+	var b strings.Builder
+	b.WriteString("claim_id,member_id,fill_date,generic_name,days_supply,total_cost,status\n")
+	drugs := []string{"metformin", "lisinopril", "atorvastatin", "amlodipine", "metoprolol", "levothyroxine", "sertraline", "tamsulosin"}
+	for i, d := range drugs {
+		fmt.Fprintf(&b, "C%d,M1,2025-06-%02d,%s,30,60.00,paid\n", i, 10+i, d)
+	}
+	b.WriteString("C90,M1,2025-06-20,gabapentin,30,500.00,paid\n")
+	b.WriteString("C90,M1,2025-06-20,gabapentin,30,500.00,reversed\n")
+	b.WriteString("C91,M3,2025-05-01,omeprazole,30,5.00,\n")
+	return b.String()
+}
+
+func upload(t *testing.T, c *apitest.Client, key, path, body string) apitest.Response {
+	t.Helper()
+	req, err := http.NewRequest("POST", c.BaseURL+path, bytes.NewBufferString(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	r := apitest.Response{Status: resp.StatusCode, Raw: buf.String()}
+	_ = json.Unmarshal(buf.Bytes(), &r.Body)
+	return r
+}
+
+func TestEligibilityPath(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			c, operator := startSuite(t, b.cfg(t))
+			acme := c.CreateKey(t, operator, "plans/acme", "ROLE_ADMIN")
+
+			t.Run("imports", func(t *testing.T) {
+				r := upload(t, c, acme, "/v1/plans/acme/members:import", membersCSV).Want(t, http.StatusOK)
+				if r.Body["rows_read"] != "3" || r.Body["rows_stored"] != "3" {
+					t.Errorf("members import = %s", r.Raw)
+				}
+				r = upload(t, c, acme, "/v1/plans/acme/claims:import", claimsCSV()).Want(t, http.StatusOK)
+				if r.Body["rows_read"] != "11" || r.Body["claims_reversed"] != "1" {
+					t.Errorf("claims import = %s", r.Raw)
+				}
+				upload(t, c, acme, "/v1/plans/acme/diagnoses:import", diagnosesCSV).Want(t, http.StatusOK)
+				// The same file again changes nothing.
+				r = upload(t, c, acme, "/v1/plans/acme/claims:import", claimsCSV()).Want(t, http.StatusOK)
+				if _, stored := r.Body["rows_stored"]; stored || r.Body["rows_unchanged"] != "11" {
+					t.Errorf("re-import = %s", r.Raw)
+				}
+			})
+
+			t.Run("a bad file is rejected whole, line and column named", func(t *testing.T) {
+				bad := claimsCSV() + "C99,M1,2025-06-31,metformin,30,1.00,paid\n"
+				r := upload(t, c, acme, "/v1/plans/acme/claims:import", strings.Replace(bad, "C0,", "N0,", 1)).Want(t, http.StatusBadRequest)
+				if !strings.Contains(r.Raw, "rx_claims.csv:13:fill_date") {
+					t.Errorf("400 does not name file, line and column: %s", r.Raw)
+				}
+				claims := c.Do(t, "GET", "/v1/plans/acme/members/M1/claims", acme, nil).Want(t, http.StatusOK)
+				if strings.Contains(claims.Raw, `"N0"`) {
+					t.Error("a row of the rejected file was stored")
+				}
+				// With skip_bad_rows the good rows go in and the bad one is reported.
+				r = upload(t, c, acme, "/v1/plans/acme/claims:import?skip_bad_rows=true", bad).Want(t, http.StatusOK)
+				if r.Body["rows_skipped"] != "1" || !strings.Contains(r.Raw, `"line":"13"`) {
+					t.Errorf("skip_bad_rows = %s", r.Raw)
+				}
+				upload(t, c, acme, "/v1/plans/acme/claims:import", "claim_id,member_id\nC1,M1\n").Want(t, http.StatusBadRequest)
+				req, _ := http.NewRequest("POST", c.BaseURL+"/v1/plans/acme/claims:import", strings.NewReader("x"))
+				req.Header.Set("Authorization", "Bearer "+acme)
+				req.Header.Set("Content-Type", "application/json")
+				if resp, err := c.HTTP.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
+					t.Errorf("JSON body to the CSV route: %v %v", resp.StatusCode, err)
+				}
+			})
+
+			asOf := map[string]any{"year": 2025, "month": 6, "day": 30}
+			evaluate := func(t *testing.T, member string) apitest.Response {
+				return c.Do(t, "POST", "/v1/plans/acme/members/"+member+":evaluate", acme,
+					map[string]any{"contract_year": 2025, "as_of": asOf}).Want(t, http.StatusOK)
+			}
+
+			t.Run("evaluation and enrollment", func(t *testing.T) {
+				m1 := evaluate(t, "M1")
+				if m1.Body["eligible"] != true || m1.Body["targeting_reason"] != "TARGETING_REASON_CRITERIA" ||
+					m1.Body["maintenance_drug_count"] != float64(8) {
+					t.Errorf("M1 determination = %s", m1.Raw)
+				}
+				m2 := evaluate(t, "M2")
+				if m2.Body["eligible"] != true || m2.Body["targeting_reason"] != "TARGETING_REASON_DMP_AT_RISK" {
+					t.Errorf("M2 determination = %s", m2.Raw)
+				}
+				m3 := evaluate(t, "M3")
+				if m3.Body["eligible"] == true {
+					t.Errorf("M3 determination = %s", m3.Raw)
+				}
+				e := c.Do(t, "GET", "/v1/plans/acme/members/M1/enrollment?program_year=2025", acme, nil).Want(t, http.StatusOK)
+				if e.Body["status"] != "ENROLLMENT_STATUS_ENROLLED" {
+					t.Errorf("M1 enrollment = %s", e.Raw)
+				}
+				// History is kept: a second evaluation adds a determination.
+				evaluate(t, "M1")
+				h := c.Do(t, "GET", "/v1/plans/acme/members/M1/determinations", acme, nil).Want(t, http.StatusOK)
+				if ds, _ := h.Body["determinations"].([]any); len(ds) != 2 {
+					t.Errorf("M1 has %d determinations, want 2", len(ds))
+				}
+				name, _ := m1.Body["name"].(string)
+				c.Do(t, "GET", "/v1/"+name, acme, nil).Want(t, http.StatusOK)
+				list := c.Do(t, "GET", "/v1/plans/acme/enrollments?program_year=2025&status=ENROLLMENT_STATUS_ENROLLED", acme, nil).Want(t, http.StatusOK)
+				if es, _ := list.Body["enrollments"].([]any); len(es) != 2 {
+					t.Errorf("enrolled = %s, want M1 and M2", list.Raw)
+				}
+			})
+
+			t.Run("opt-out keeps the member out for the year", func(t *testing.T) {
+				c.Do(t, "POST", "/v1/plans/acme/members/M1:optOut", acme, map[string]any{"program_year": 2025}).Want(t, http.StatusBadRequest)
+				r := c.Do(t, "POST", "/v1/plans/acme/members/M1:optOut", acme, map[string]any{
+					"program_year": 2025, "opted_out_on": map[string]any{"year": 2025, "month": 7, "day": 1},
+					"reason": "OPT_OUT_REASON_MEMBER_REQUEST"}).Want(t, http.StatusOK)
+				if r.Body["status"] != "ENROLLMENT_STATUS_OPTED_OUT" {
+					t.Errorf("opt-out = %s", r.Raw)
+				}
+				evaluate(t, "M1")
+				e := c.Do(t, "GET", "/v1/plans/acme/members/M1/enrollment?program_year=2025", acme, nil).Want(t, http.StatusOK)
+				if e.Body["status"] != "ENROLLMENT_STATUS_OPTED_OUT" {
+					t.Errorf("re-evaluation re-enrolled an opted-out member: %s", e.Raw)
+				}
+			})
+
+			t.Run("contract year 2026 needs plan rules", func(t *testing.T) {
+				r := c.Do(t, "POST", "/v1/plans/acme/members/M1:evaluate", acme,
+					map[string]any{"contract_year": 2026, "as_of": asOf})
+				if r.Status != http.StatusBadRequest || !strings.Contains(r.Raw, "2026") {
+					t.Errorf("2026 without plan rules = %d %s, want 400 naming the year", r.Status, r.Raw)
+				}
+			})
+		})
+	}
+}
