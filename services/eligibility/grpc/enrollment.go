@@ -23,11 +23,11 @@ func (s *Server) GetEnrollment(ctx context.Context, req *eligibilityv1.GetEnroll
 	if err := auth.Authorize(ctx, req.GetName(), readers...); err != nil {
 		return nil, err
 	}
-	year, err := programYear(req.GetProgramYear(), s.app.Today())
+	py, err := year("program_year", req.GetProgramYear(), s.app.Today())
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.app.GetEnrollment(ctx, ids[0], ids[1], year)
+	e, err := s.app.GetEnrollment(ctx, ids[0], ids[1], py)
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +51,11 @@ func (s *Server) OptOutMember(ctx context.Context, req *eligibilityv1.OptOutMemb
 	if !ok {
 		return nil, errs.Invalid(errs.Field("reason", "is required: DEATH, DISENROLLMENT, MEMBER_REQUEST or OTHER"))
 	}
-	year, err := programYear(req.GetProgramYear(), on)
+	py, err := year("program_year", req.GetProgramYear(), on)
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.app.OptOut(ctx, ids[0], ids[1], year, on, reason)
+	e, err := s.app.OptOut(ctx, ids[0], ids[1], py, on, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (s *Server) ListEnrollments(ctx context.Context, req *eligibilityv1.ListEnr
 	if err := auth.Authorize(ctx, req.GetParent(), readers...); err != nil {
 		return nil, err
 	}
-	year, err := programYear(req.GetProgramYear(), s.app.Today())
+	py, err := year("program_year", req.GetProgramYear(), s.app.Today())
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Server) ListEnrollments(ctx context.Context, req *eligibilityv1.ListEnr
 			f.Disease = d
 		}
 	}
-	es, last, err := s.app.ListEnrollments(ctx, ids[0], year, f, page)
+	es, last, err := s.app.ListEnrollments(ctx, ids[0], py, f, page)
 	if err != nil {
 		return nil, err
 	}
@@ -106,12 +106,13 @@ func (s *Server) ListEnrollments(ctx context.Context, req *eligibilityv1.ListEnr
 	return resp, nil
 }
 
-func programYear(y int32, def civil.Date) (int, error) {
+// year validates an optional year field; def's year when unset.
+func year(field string, y int32, def civil.Date) (int, error) {
 	switch {
 	case y == 0:
 		return def.Year(), nil
 	case y < 2010 || y > 2100:
-		return 0, errs.Invalid(errs.Field("program_year", "must be a year from 2010 to 2100"))
+		return 0, errs.Invalid(errs.Field(field, "must be a year from 2010 to 2100"))
 	}
 	return int(y), nil
 }

@@ -71,6 +71,9 @@ func (s *Store) ListEnrollments(ctx context.Context, planID string, year int, f 
 		q += ` AND reason = ?`
 		args = append(args, f.Reason)
 	}
+	if f.EverEnrolled {
+		q += ` AND enrolled_on IS NOT NULL`
+	}
 	if f.Eligible != nil {
 		q += ` AND eligible = ?`
 		args = append(args, *f.Eligible)

@@ -26,8 +26,9 @@ var (
 )
 
 // tierRules place a product by its classes (the reference's lower_snake
-// keys) or ingredient names; the first matching rule wins, and a
-// combination takes the most expensive tier of its ingredients.
+// keys) or ingredient names. The first matching rule wins; the rules run
+// from dear to cheap (after one exception), and a combination carries the
+// classes of all its ingredients, so it lands in its dearest one's tier.
 var tierRules = []struct {
 	tier    tier
 	classes []string

@@ -103,7 +103,7 @@ func (g *gen) appendDiagnoses(b []byte) []byte {
 		b = append(b, ',')
 		b = append(b, d.code...)
 		b = append(b, ',')
-		b = appendDate(b, d.date)
+		b = g.appendDay(b, d.date)
 		b = append(b, '\n')
 	}
 	return b

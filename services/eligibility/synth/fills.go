@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/openmtm/openmtm/services/platform/civil"
@@ -24,7 +23,6 @@ const (
 // fill is one paid claim before it is written.
 type fill struct {
 	date       civil.Date
-	seq        int32 // creation order: keeps the sort stable and rebills after reversals
 	drug       int32
 	days       int32
 	qty        int32
@@ -44,9 +42,10 @@ var acuteUse = [numKinds]struct{ minDays, maxDays, perDay, maxFills, gap int }{
 	kindAcuteOther: {5, 14, 1, 1, 0},
 }
 
-// drawFills turns g.regimen into g.fills, sorted by date.
+// drawFills turns g.regimen into g.fills, and g.order into their order by
+// date.
 func (g *gen) drawFills() {
-	g.fills = g.fills[:0]
+	g.fills, g.order = g.fills[:0], g.order[:0]
 	p := &g.p
 	if p.lo > p.hi {
 		return
@@ -63,9 +62,12 @@ func (g *gen) drawFills() {
 			g.acuteFills(rd, d, base)
 		}
 	}
-	slices.SortFunc(g.fills, func(a, b fill) int {
-		return cmp.Or(cmp.Compare(a.date, b.date), cmp.Compare(a.seq, b.seq))
-	})
+	// Sort by date, then creation order, through packed keys: sorting
+	// integers is several times faster than sorting the structs.
+	for i, f := range g.fills {
+		g.order = append(g.order, uint64(f.date)<<32|uint64(i))
+	}
+	slices.Sort(g.order)
 }
 
 // chronicFills draws a maintenance drug's refills over the window: on
@@ -139,15 +141,14 @@ func (g *gen) dmpFills(rd regimenDrug, base int64) {
 
 // emit appends a paid fill, sometimes reversed and sometimes billed again.
 func (g *gen) emit(day civil.Date, drug int32, days int, qty int32, cents int64, pharmacy, prescriber int32) {
-	f := fill{date: day, seq: int32(len(g.fills)), drug: drug, days: int32(days), qty: qty,
-		cents: cents, pharmacy: pharmacy, prescriber: prescriber}
+	f := fill{date: day, drug: drug, days: int32(days), qty: qty, cents: cents, pharmacy: pharmacy, prescriber: prescriber}
 	if g.r.Float64() < pReversal {
 		f.reversed = true
 		g.fills = append(g.fills, f)
 		if g.r.Float64() >= pRebill {
 			return
 		}
-		f.reversed, f.seq = false, f.seq+1
+		f.reversed = false
 	}
 	g.fills = append(g.fills, f)
 }

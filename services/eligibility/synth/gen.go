@@ -50,7 +50,8 @@ type gen struct {
 	windowStart civil.Date // asOf - 364: the claims span 365 days
 	cat         *catalog
 	shared      *shared
-	key         uint64 // the seed, mixed
+	key         uint64     // the seed, mixed
+	windowText  [][10]byte // YYYY-MM-DD of each day of the window, for the rows' dates
 	src         *rand.PCG
 	r           *rand.Rand
 
@@ -58,12 +59,13 @@ type gen struct {
 	memberID []byte
 	regimen  []regimenDrug
 	fills    []fill
+	order    []uint64 // date<<32 | index into fills, sorted
 	diags    []diag
 }
 
 func newGen(cfg Config, cat *catalog, sh *shared) *gen {
 	src := rand.NewPCG(0, 0)
-	return &gen{
+	g := &gen{
 		asOf:        cfg.AsOf,
 		windowStart: cfg.AsOf.AddDays(-364),
 		cat:         cat,
@@ -71,7 +73,18 @@ func newGen(cfg Config, cat *catalog, sh *shared) *gen {
 		key:         mix64(uint64(cfg.Seed)),
 		src:         src,
 		r:           rand.New(src),
+		windowText:  make([][10]byte, 365),
 	}
+	for i := range g.windowText {
+		appendDate(g.windowText[i][:0], g.windowStart.AddDays(i))
+	}
+	return g
+}
+
+// appendDay appends d, a day of the claims window, from the precomputed
+// text: claim and diagnosis rows carry tens of millions of dates.
+func (g *gen) appendDay(b []byte, d civil.Date) []byte {
+	return append(b, g.windowText[d-g.windowStart][:]...)
 }
 
 // member draws member i (1-based) and appends its rows to the chunk. The

@@ -81,7 +81,8 @@ func (g *gen) language() string {
 // fields. Claim ids are the member's number and a sequence, so they are
 // unique in the file.
 func (g *gen) appendClaims(b []byte, st *Stats) []byte {
-	for n, f := range g.fills {
+	for n, key := range g.order {
+		f := &g.fills[uint32(key)]
 		start := len(b)
 		b = append(b, 'C')
 		b = append(b, g.memberID[1:]...)
@@ -90,7 +91,7 @@ func (g *gen) appendClaims(b []byte, st *Stats) []byte {
 		b = append(b, ',')
 		b = append(b, g.memberID...)
 		b = append(b, ',')
-		b = appendDate(b, f.date)
+		b = g.appendDay(b, f.date)
 		b = append(b, ',')
 		b = append(b, g.cat.drugs[f.drug].name...)
 		b = append(b, ",,"...) // ndc: blank, generic_name is always given

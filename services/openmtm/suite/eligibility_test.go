@@ -164,6 +164,16 @@ func TestEligibilityPath(t *testing.T) {
 				}
 			})
 
+			t.Run("CMS beneficiary file", func(t *testing.T) {
+				r := c.Do(t, "GET", "/v1/plans/acme/cmsFile?contract_year=2025", acme, nil).Want(t, http.StatusOK)
+				// A server stream arrives as one JSON object per line.
+				lines := strings.Split(strings.TrimSpace(r.Raw), "\n")
+				if len(lines) != 2 || !strings.Contains(lines[0], `"opt_out_reason":"OPT_OUT_REASON_MEMBER_REQUEST"`) ||
+					!strings.Contains(lines[1], `"targeting_reason":"TARGETING_REASON_DMP_AT_RISK"`) {
+					t.Errorf("CMS file = %s, want M1 (opted out) and M2 (DMP)", r.Raw)
+				}
+			})
+
 			t.Run("contract year 2026 needs plan rules", func(t *testing.T) {
 				r := c.Do(t, "POST", "/v1/plans/acme/members/M1:evaluate", acme,
 					map[string]any{"contract_year": 2026, "as_of": asOf})
