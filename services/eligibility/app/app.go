@@ -22,6 +22,7 @@ type Repository interface {
 	Evaluator
 	Enrollments
 	Records
+	Histories
 }
 
 // App runs the eligibility use cases.

@@ -157,3 +157,23 @@ func joinDates(ds []civil.Date) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// MemberEnrollments reads a member's enrollment records of every year,
+// oldest year first.
+func (s *Store) MemberEnrollments(ctx context.Context, planID, memberID string) ([]domain.Enrollment, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+enrollmentColumns+` FROM enrollments
+		WHERE plan_id = ? AND member_id = ? ORDER BY program_year`, planID, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("member enrollments: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Enrollment
+	for rows.Next() {
+		e, err := scanEnrollment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -174,6 +174,26 @@ func TestEligibilityPath(t *testing.T) {
 				}
 			})
 
+			t.Run("member history", func(t *testing.T) {
+				r := c.Do(t, "GET", "/v1/plans/acme/members/M1:history", acme, nil).Want(t, http.StatusOK)
+				var kinds []string
+				for _, line := range strings.Split(strings.TrimSpace(r.Raw), "\n") {
+					var entry struct {
+						Result struct{ Kind string } `json:"result"`
+					}
+					if err := json.Unmarshal([]byte(line), &entry); err != nil {
+						t.Fatalf("history line %q: %v", line, err)
+					}
+					kinds = append(kinds, entry.Result.Kind)
+				}
+				// Enrollment and opt-out carry their effective dates (as of
+				// 2025), earlier than today's records.
+				want := []string{"enrolled", "opted_out", "member.created", "determination", "determination", "determination"}
+				if strings.Join(kinds, ",") != strings.Join(want, ",") {
+					t.Errorf("history kinds = %v, want %v", kinds, want)
+				}
+			})
+
 			t.Run("contract year 2026 needs plan rules", func(t *testing.T) {
 				r := c.Do(t, "POST", "/v1/plans/acme/members/M1:evaluate", acme,
 					map[string]any{"contract_year": 2026, "as_of": asOf})
