@@ -14,6 +14,8 @@ var claimsUpsert = upsert{
 	table: "claims",
 	columns: []string{"plan_id", "claim_id", "member_id", "fill_date", "generic_name", "ndc",
 		"days_supply", "quantity", "total_cost", "pharmacy_npi", "prescriber_npi", "reversed"},
+	pgTypes: []string{"text", "text", "text", "text", "text", "text",
+		"int4", "float8", "int8", "text", "text", "bool"},
 	conflict: []string{"plan_id", "claim_id"},
 	update: []string{"member_id", "fill_date", "generic_name", "ndc", "days_supply", "quantity",
 		"total_cost", "pharmacy_npi", "prescriber_npi"},
@@ -26,6 +28,7 @@ var claimsUpsert = upsert{
 var diagnosesUpsert = upsert{
 	table:    "diagnoses",
 	columns:  []string{"plan_id", "member_id", "icd10", "service_date"},
+	pgTypes:  []string{"text", "text", "text", "text"},
 	conflict: []string{"plan_id", "member_id", "icd10", "service_date"},
 	flag:     "FALSE",
 }
@@ -83,6 +86,7 @@ func (s *Store) importRows(ctx context.Context, planID string, u upsert, write f
 var changedUpsert = upsert{
 	table:    "changed_members",
 	columns:  []string{"plan_id", "member_id"},
+	pgTypes:  []string{"text", "text"},
 	conflict: []string{"plan_id", "member_id"},
 	flag:     "FALSE",
 }

@@ -19,14 +19,14 @@ import (
 // backend is a pair of store and NATS a suite runs on.
 type backend struct {
 	name string
-	cfg  func(t *testing.T) suite.Config
+	cfg  func(t testing.TB) suite.Config
 }
 
 var backends = []backend{
-	{"sqlite+embedded-nats", func(t *testing.T) suite.Config {
+	{"sqlite+embedded-nats", func(t testing.TB) suite.Config {
 		return suite.Config{DataDir: t.TempDir()}
 	}},
-	{"postgres+nats-server", func(t *testing.T) suite.Config {
+	{"postgres+nats-server", func(t testing.TB) suite.Config {
 		pg, prefix := apitest.Postgres(t)
 		nats, ns := apitest.NATS(t)
 		return suite.Config{DataDir: t.TempDir(), PostgresURL: pg, NATSURL: nats,

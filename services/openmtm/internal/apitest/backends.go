@@ -15,7 +15,7 @@ import (
 // Postgres returns the test PostgreSQL URL and a schema prefix unique to the
 // test; schemas with the prefix are dropped when the test ends. It skips the
 // test when OPENMTM_TEST_POSTGRES_URL is unset.
-func Postgres(t *testing.T) (url, schemaPrefix string) {
+func Postgres(t testing.TB) (url, schemaPrefix string) {
 	t.Helper()
 	tgt := storetest.Postgres(t)
 	return tgt.URL, tgt.Prefix
@@ -24,7 +24,7 @@ func Postgres(t *testing.T) (url, schemaPrefix string) {
 // NATS returns the test NATS URL and a namespace unique to the test; its
 // streams are deleted when the test ends. It skips the test when
 // OPENMTM_TEST_NATS_URL is unset.
-func NATS(t *testing.T) (url, namespace string) {
+func NATS(t testing.TB) (url, namespace string) {
 	t.Helper()
 	url = Env(t, "OPENMTM_TEST_NATS_URL")
 	b := make([]byte, 5)

@@ -41,7 +41,7 @@ func Run(t *testing.T, fn func(t *testing.T, tgt Target)) {
 }
 
 // SQLite is a target in a fresh temporary folder.
-func SQLite(t *testing.T) Target {
+func SQLite(t testing.TB) Target {
 	t.Helper()
 	return Target{Name: "sqlite", URL: "sqlite:" + t.TempDir(), Prefix: uniquePrefix(t)}
 }
@@ -49,7 +49,7 @@ func SQLite(t *testing.T) Target {
 // Postgres is a target in the test database with a prefix unique to the
 // test; every schema with that prefix is dropped when the test ends. It skips
 // the test when OPENMTM_TEST_POSTGRES_URL is unset.
-func Postgres(t *testing.T) Target {
+func Postgres(t testing.TB) Target {
 	t.Helper()
 	url := os.Getenv(PostgresEnv)
 	if url == "" {
@@ -61,7 +61,7 @@ func Postgres(t *testing.T) Target {
 }
 
 // Open opens the target's schema prefix+name and closes it when the test ends.
-func Open(t *testing.T, tgt Target, name string) *store.DB {
+func Open(t testing.TB, tgt Target, name string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), tgt.URL, tgt.Prefix+name)
 	if err != nil {
@@ -71,7 +71,7 @@ func Open(t *testing.T, tgt Target, name string) *store.DB {
 	return db
 }
 
-func uniquePrefix(t *testing.T) string {
+func uniquePrefix(t testing.TB) string {
 	t.Helper()
 	b := make([]byte, 5)
 	if _, err := rand.Read(b); err != nil {
@@ -80,7 +80,7 @@ func uniquePrefix(t *testing.T) string {
 	return "t" + hex.EncodeToString(b) + "_"
 }
 
-func dropSchemas(t *testing.T, url, prefix string) {
+func dropSchemas(t testing.TB, url, prefix string) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
