@@ -26,6 +26,7 @@ const Name = "eligibility"
 type Service struct {
 	*service.Base
 	server *elggrpc.Server
+	worker *app.Worker
 }
 
 var _ service.Service = (*Service)(nil)
@@ -48,7 +49,28 @@ func New(ctx context.Context, deps service.Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{Base: base, server: srv}, nil
+	w, err := a.NewWorker(app.WorkerConfig{Logger: deps.Logger.With("service", Name)})
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Base: base, server: srv, worker: w}, nil
+}
+
+// Run implements service.Service: the shared run-time part, and beside it
+// the worker that carries out evaluation runs and plans' schedules. The
+// worker stops with ctx, leaving a run it was in for the next worker.
+func (s *Service) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = s.worker.Run(ctx) // logs its own failures and retries
+	}()
+	err := s.Base.Run(ctx)
+	cancel()
+	<-done
+	return err
 }
 
 // Register implements service.Service.

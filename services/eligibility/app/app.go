@@ -23,6 +23,8 @@ type Repository interface {
 	Enrollments
 	Records
 	Histories
+	Programs
+	Runs
 }
 
 // App runs the eligibility use cases.
@@ -31,6 +33,7 @@ type App struct {
 	now  func() time.Time
 	ndc  domain.NDCResolver
 	ref  *reference.Reference
+	runs runSignal
 }
 
 // Option configures an App.

@@ -19,44 +19,34 @@ type Evaluator interface {
 	ListDeterminations(ctx context.Context, planID, memberID, before string, limit int) ([]domain.RecordedDetermination, error)
 }
 
-// EvaluateMember evaluates one member under the rules of contractYear (the
-// as-of date's year when 0) as of asOf, records the determination and
-// enrolls the member when eligible.
+// EvaluateMember evaluates one member under the plan's rules of
+// contractYear (the as-of date's year when 0) as of asOf, records the
+// determination and enrolls the member when eligible.
 func (a *App) EvaluateMember(ctx context.Context, planID, memberID string, contractYear int, asOf civil.Date) (domain.RecordedDetermination, error) {
+	return a.EvaluateMemberUnder(ctx, planID, memberID, RuleSetRef{}, contractYear, asOf)
+}
+
+// EvaluateMemberUnder is EvaluateMember under the rules ref names (see
+// rulesOf).
+func (a *App) EvaluateMemberUnder(ctx context.Context, planID, memberID string, ref RuleSetRef, contractYear int, asOf civil.Date) (domain.RecordedDetermination, error) {
 	if asOf > a.Today() {
 		return domain.RecordedDetermination{}, errs.Invalid(errs.Field("as_of", "must not be after today"))
 	}
 	if contractYear == 0 {
 		contractYear = asOf.Year()
 	}
-	rules, err := a.rulesFor(ctx, planID, contractYear)
+	rules, err := a.rulesOf(ctx, planID, ref, contractYear)
 	if err != nil {
 		return domain.RecordedDetermination{}, err
 	}
-	longest := max(rules.DiseaseWindowDays, rules.DrugWindowDays, rules.CostWindowDays)
-	m, claims, dx, err := a.repo.MemberData(ctx, planID, memberID, asOf.AddDays(1-longest), asOf)
+	m, claims, dx, err := a.repo.MemberData(ctx, planID, memberID, dataSince(rules, asOf), asOf)
 	if err != nil {
 		return domain.RecordedDetermination{}, err
 	}
-	fb := domain.NewFactsBuilder(a.ref, rules, asOf, true)
-	for _, c := range claims {
-		fb.AddClaim(c)
-	}
-	for _, d := range dx {
-		fb.AddDiagnosis(d)
-	}
-	d := domain.Evaluate(m, fb.Facts(), rules, asOf)
-	// The opt-out program enrolls an eligible member on the day they were
-	// found eligible.
+	d := evaluate(domain.NewFactsBuilder(a.ref, rules, asOf, true), MemberRecords{m, claims, dx}, rules, asOf)
 	return a.repo.RecordDetermination(ctx, d, a.now(), func(e *domain.Enrollment, id string) {
-		e.Apply(d, id, asOf)
+		enroll(e, d, id)
 	})
-}
-
-// rulesFor returns the rules a plan evaluates contractYear under: the CMS
-// maxima of the year. (A plan's own rule sets take over once uploaded.)
-func (a *App) rulesFor(_ context.Context, _ string, contractYear int) (domain.Rules, error) {
-	return domain.CMSMaxima(a.ref, contractYear)
 }
 
 // GetDetermination reads one determination.

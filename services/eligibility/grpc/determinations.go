@@ -33,7 +33,11 @@ func (s *Server) EvaluateMember(ctx context.Context, req *eligibilityv1.Evaluate
 	if y := req.GetContractYear(); y != 0 && (y < 2010 || y > 2100) {
 		return nil, errs.Invalid(errs.Field("contract_year", "must be a year from 2010 to 2100"))
 	}
-	d, err := s.app.EvaluateMember(ctx, ids[0], ids[1], int(req.GetContractYear()), asOf)
+	ref, err := ruleSetRef(ids[0], req.GetRuleSet())
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.app.EvaluateMemberUnder(ctx, ids[0], ids[1], ref, int(req.GetContractYear()), asOf)
 	if err != nil {
 		return nil, err
 	}

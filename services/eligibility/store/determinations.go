@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	eventsv1 "github.com/openmtm/openmtm/gen/openmtm/events/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/eligibility/events"
@@ -25,48 +23,13 @@ import (
 // (enrollmentEvents). It clears the member's changed mark.
 func (s *Store) RecordDetermination(ctx context.Context, d domain.Determination, now time.Time,
 	apply func(e *domain.Enrollment, id string)) (domain.RecordedDetermination, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return domain.RecordedDetermination{}, fmt.Errorf("determination id: %w", err)
-	}
-	sd := domain.RecordedDetermination{ID: id.String(), CreatedAt: now.UTC().Truncate(time.Microsecond), Determination: d}
-	body, err := json.Marshal(determinationBody{d.Criteria, d.Diseases, d.MaintenanceDrugCount, d.ProjectedAnnualCostCents})
-	if err != nil {
-		return domain.RecordedDetermination{}, fmt.Errorf("encode determination: %w", err)
-	}
-	wrote := false
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO determinations (id, plan_id, member_id, contract_year, as_of,
-			rule_set, eligible, reason, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sd.ID, d.PlanID, d.MemberID, d.ContractYear, d.AsOf.String(), d.RuleSet, d.Eligible, d.Reason,
-			string(body), sd.CreatedAt.UnixMicro()); err != nil {
-			return fmt.Errorf("write determination: %w", err)
-		}
-		before, found, err := getEnrollment(ctx, tx, d.PlanID, d.MemberID, d.ContractYear)
-		if err != nil {
-			return err
-		}
-		after := before
-		apply(&after, sd.ID)
-		if err := putEnrollment(ctx, tx, after, now); err != nil {
-			return err
-		}
-		var envs []*eventsv1.Envelope
-		if !found || before.LastDeterminationID == "" || before.Eligible != d.Eligible {
-			env, err := events.DeterminationChanged(d, sd.ID)
-			if err != nil {
-				return err
-			}
-			envs = append(envs, env)
-		}
-		more, err := enrollmentEvents(before, after)
-		if err != nil {
-			return err
-		}
-		if wrote, err = enqueue(ctx, tx, append(envs, more...)); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM changed_members WHERE plan_id = ? AND member_id = ?`, d.PlanID, d.MemberID)
+	var (
+		sds   []domain.RecordedDetermination
+		wrote bool
+	)
+	err := s.db.InTx(ctx, func(tx *store.Tx) (err error) {
+		sds, wrote, err = recordDeterminations(ctx, tx, []domain.Determination{d}, now,
+			func(_ int, e *domain.Enrollment, id string) { apply(e, id) })
 		return err
 	})
 	if err != nil {
@@ -75,7 +38,7 @@ func (s *Store) RecordDetermination(ctx context.Context, d domain.Determination,
 	if wrote {
 		s.notify()
 	}
-	return sd, nil
+	return sds[0], nil
 }
 
 // UpdateEnrollment loads the member's enrollment record of year (a new one

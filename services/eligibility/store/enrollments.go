@@ -29,24 +29,42 @@ func getEnrollment(ctx context.Context, q store.Querier, planID, memberID string
 }
 
 func putEnrollment(ctx context.Context, tx *store.Tx, e domain.Enrollment, now time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO enrollments (`+enrollmentColumns+`, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	return putEnrollments(ctx, tx, []domain.Enrollment{e}, now)
+}
+
+// putEnrollments writes records of distinct members in one statement per
+// enrollmentBatch (evaluation runs write a batch of members at once).
+func putEnrollments(ctx context.Context, tx *store.Tx, es []domain.Enrollment, now time.Time) error {
+	const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	for len(es) > 0 {
+		chunk := es[:min(len(es), enrollmentBatch)]
+		es = es[len(chunk):]
+		args := make([]any, 0, 17*len(chunk))
+		for _, e := range chunk {
+			args = append(args, e.PlanID, e.MemberID, e.ProgramYear, string(e.Status), e.Reason, e.DeterminationID,
+				optDate(e.MetCriteriaOn), optDate(e.EnrolledOn), optDate(e.OptedOutOn), string(e.OptOutReason),
+				optDate(e.CMROfferedOn), joinDates(e.CMRDates), e.TMRCount,
+				e.LastDeterminationID, e.Eligible, strings.Join(e.Diseases, ","), now.UnixMicro())
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO enrollments (`+enrollmentColumns+`, updated_at)
+		VALUES `+row+strings.Repeat(", "+row, len(chunk)-1)+`
 		ON CONFLICT (plan_id, member_id, program_year) DO UPDATE SET
 			status = excluded.status, reason = excluded.reason, determination_id = excluded.determination_id,
 			met_criteria_on = excluded.met_criteria_on, enrolled_on = excluded.enrolled_on,
 			opted_out_on = excluded.opted_out_on, opt_out_reason = excluded.opt_out_reason,
 			cmr_offered_on = excluded.cmr_offered_on, cmr_dates = excluded.cmr_dates,
 			tmr_count = excluded.tmr_count, last_determination_id = excluded.last_determination_id,
-			eligible = excluded.eligible, diseases = excluded.diseases, updated_at = excluded.updated_at`,
-		e.PlanID, e.MemberID, e.ProgramYear, string(e.Status), e.Reason, e.DeterminationID,
-		optDate(e.MetCriteriaOn), optDate(e.EnrolledOn), optDate(e.OptedOutOn), string(e.OptOutReason),
-		optDate(e.CMROfferedOn), joinDates(e.CMRDates), e.TMRCount,
-		e.LastDeterminationID, e.Eligible, strings.Join(e.Diseases, ","), now.UnixMicro())
-	if err != nil {
-		return fmt.Errorf("write enrollment: %w", err)
+			eligible = excluded.eligible, diseases = excluded.diseases, updated_at = excluded.updated_at`, args...)
+		if err != nil {
+			return fmt.Errorf("write enrollments: %w", err)
+		}
 	}
 	return nil
 }
+
+// enrollmentBatch is how many records one statement writes: 17 parameters
+// each, under both databases' limits.
+const enrollmentBatch = 500
 
 // GetEnrollment reads a member's record of year; a member never evaluated
 // that year has a not-enrolled record.

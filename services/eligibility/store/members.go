@@ -90,6 +90,12 @@ func upsertMember(ctx context.Context, tx *store.Tx, m domain.Member, now time.T
 	if err := putMember(ctx, tx, m); err != nil {
 		return upsertResult{}, err
 	}
+	// Coverage and the DMP flag decide eligibility: an incremental
+	// evaluation run must see the member as changed.
+	if _, err := tx.Exec(ctx, `INSERT INTO changed_members (plan_id, member_id) VALUES (?, ?)
+		ON CONFLICT (plan_id, member_id) DO NOTHING`, m.PlanID, m.MemberID); err != nil {
+		return upsertResult{}, fmt.Errorf("mark member changed: %w", err)
+	}
 	env, err := events.MemberUpserted(m, created)
 	if err != nil {
 		return upsertResult{}, err

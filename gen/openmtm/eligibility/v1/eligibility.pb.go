@@ -3114,6 +3114,207 @@ func (x *GetEvaluationRunRequest) GetName() string {
 	return ""
 }
 
+// When the service evaluates a plan's members on its own: a singleton of
+// each plan. Each fire time starts one plan-wide run (even with several
+// replicas), as of the fire date under the rules of that date's contract
+// year; fire times missed while the service was down start one run, not one
+// each.
+type EvaluationSchedule struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "plans/{plan}/evaluationSchedule".
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Five-field cron expression in UTC: minute hour day-of-month month
+	// day-of-week, e.g. "0 2 1 */3 *" (02:00 on the first day of every third
+	// month). It must fire at least every 92 days: CMS requires targeting at
+	// least quarterly. Empty: no scheduled runs.
+	Cron string `protobuf:"bytes,2,opt,name=cron,proto3" json:"cron,omitempty"`
+	// Scheduled runs evaluate only members whose data changed since their
+	// last determination (and those not yet evaluated in the contract year).
+	Incremental bool `protobuf:"varint,3,opt,name=incremental,proto3" json:"incremental,omitempty"`
+	// When the next scheduled run starts (in the past while one is overdue).
+	// Output only.
+	NextRunTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=next_run_time,json=nextRunTime,proto3" json:"next_run_time,omitempty"`
+	// The fire time of the last scheduled run started. Output only.
+	LastRunTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=last_run_time,json=lastRunTime,proto3" json:"last_run_time,omitempty"`
+	// The last scheduled run: "plans/{plan}/evaluationRuns/{id}". Output only.
+	LastRun string `protobuf:"bytes,6,opt,name=last_run,json=lastRun,proto3" json:"last_run,omitempty"`
+	// When the schedule was last set. Output only.
+	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EvaluationSchedule) Reset() {
+	*x = EvaluationSchedule{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EvaluationSchedule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EvaluationSchedule) ProtoMessage() {}
+
+func (x *EvaluationSchedule) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EvaluationSchedule.ProtoReflect.Descriptor instead.
+func (*EvaluationSchedule) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *EvaluationSchedule) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *EvaluationSchedule) GetCron() string {
+	if x != nil {
+		return x.Cron
+	}
+	return ""
+}
+
+func (x *EvaluationSchedule) GetIncremental() bool {
+	if x != nil {
+		return x.Incremental
+	}
+	return false
+}
+
+func (x *EvaluationSchedule) GetNextRunTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextRunTime
+	}
+	return nil
+}
+
+func (x *EvaluationSchedule) GetLastRunTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastRunTime
+	}
+	return nil
+}
+
+func (x *EvaluationSchedule) GetLastRun() string {
+	if x != nil {
+		return x.LastRun
+	}
+	return ""
+}
+
+func (x *EvaluationSchedule) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+// Request for GetEvaluationSchedule.
+type GetEvaluationScheduleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "plans/{plan}/evaluationSchedule".
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEvaluationScheduleRequest) Reset() {
+	*x = GetEvaluationScheduleRequest{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEvaluationScheduleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEvaluationScheduleRequest) ProtoMessage() {}
+
+func (x *GetEvaluationScheduleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEvaluationScheduleRequest.ProtoReflect.Descriptor instead.
+func (*GetEvaluationScheduleRequest) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *GetEvaluationScheduleRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for UpdateEvaluationSchedule.
+type UpdateEvaluationScheduleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The schedule; its name says which plan's.
+	EvaluationSchedule *EvaluationSchedule `protobuf:"bytes,1,opt,name=evaluation_schedule,json=evaluationSchedule,proto3" json:"evaluation_schedule,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *UpdateEvaluationScheduleRequest) Reset() {
+	*x = UpdateEvaluationScheduleRequest{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateEvaluationScheduleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateEvaluationScheduleRequest) ProtoMessage() {}
+
+func (x *UpdateEvaluationScheduleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateEvaluationScheduleRequest.ProtoReflect.Descriptor instead.
+func (*UpdateEvaluationScheduleRequest) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *UpdateEvaluationScheduleRequest) GetEvaluationSchedule() *EvaluationSchedule {
+	if x != nil {
+		return x.EvaluationSchedule
+	}
+	return nil
+}
+
 // Request for GetDetermination.
 type GetDeterminationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3125,7 +3326,7 @@ type GetDeterminationRequest struct {
 
 func (x *GetDeterminationRequest) Reset() {
 	*x = GetDeterminationRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3137,7 +3338,7 @@ func (x *GetDeterminationRequest) String() string {
 func (*GetDeterminationRequest) ProtoMessage() {}
 
 func (x *GetDeterminationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3150,7 +3351,7 @@ func (x *GetDeterminationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeterminationRequest.ProtoReflect.Descriptor instead.
 func (*GetDeterminationRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{33}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *GetDeterminationRequest) GetName() string {
@@ -3175,7 +3376,7 @@ type ListDeterminationsRequest struct {
 
 func (x *ListDeterminationsRequest) Reset() {
 	*x = ListDeterminationsRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3187,7 +3388,7 @@ func (x *ListDeterminationsRequest) String() string {
 func (*ListDeterminationsRequest) ProtoMessage() {}
 
 func (x *ListDeterminationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3200,7 +3401,7 @@ func (x *ListDeterminationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeterminationsRequest.ProtoReflect.Descriptor instead.
 func (*ListDeterminationsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{34}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ListDeterminationsRequest) GetParent() string {
@@ -3237,7 +3438,7 @@ type ListDeterminationsResponse struct {
 
 func (x *ListDeterminationsResponse) Reset() {
 	*x = ListDeterminationsResponse{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3249,7 +3450,7 @@ func (x *ListDeterminationsResponse) String() string {
 func (*ListDeterminationsResponse) ProtoMessage() {}
 
 func (x *ListDeterminationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3262,7 +3463,7 @@ func (x *ListDeterminationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeterminationsResponse.ProtoReflect.Descriptor instead.
 func (*ListDeterminationsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{35}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListDeterminationsResponse) GetDeterminations() []*Determination {
@@ -3314,7 +3515,7 @@ type Enrollment struct {
 
 func (x *Enrollment) Reset() {
 	*x = Enrollment{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3326,7 +3527,7 @@ func (x *Enrollment) String() string {
 func (*Enrollment) ProtoMessage() {}
 
 func (x *Enrollment) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3339,7 +3540,7 @@ func (x *Enrollment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Enrollment.ProtoReflect.Descriptor instead.
 func (*Enrollment) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{36}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Enrollment) GetName() string {
@@ -3446,7 +3647,7 @@ type GetEnrollmentRequest struct {
 
 func (x *GetEnrollmentRequest) Reset() {
 	*x = GetEnrollmentRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3458,7 +3659,7 @@ func (x *GetEnrollmentRequest) String() string {
 func (*GetEnrollmentRequest) ProtoMessage() {}
 
 func (x *GetEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3471,7 +3672,7 @@ func (x *GetEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*GetEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{37}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetEnrollmentRequest) GetName() string {
@@ -3511,7 +3712,7 @@ type ListEnrollmentsRequest struct {
 
 func (x *ListEnrollmentsRequest) Reset() {
 	*x = ListEnrollmentsRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3523,7 +3724,7 @@ func (x *ListEnrollmentsRequest) String() string {
 func (*ListEnrollmentsRequest) ProtoMessage() {}
 
 func (x *ListEnrollmentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3536,7 +3737,7 @@ func (x *ListEnrollmentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEnrollmentsRequest.ProtoReflect.Descriptor instead.
 func (*ListEnrollmentsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{38}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListEnrollmentsRequest) GetParent() string {
@@ -3601,7 +3802,7 @@ type ListEnrollmentsResponse struct {
 
 func (x *ListEnrollmentsResponse) Reset() {
 	*x = ListEnrollmentsResponse{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3613,7 +3814,7 @@ func (x *ListEnrollmentsResponse) String() string {
 func (*ListEnrollmentsResponse) ProtoMessage() {}
 
 func (x *ListEnrollmentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3626,7 +3827,7 @@ func (x *ListEnrollmentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEnrollmentsResponse.ProtoReflect.Descriptor instead.
 func (*ListEnrollmentsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{39}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListEnrollmentsResponse) GetEnrollments() []*Enrollment {
@@ -3660,7 +3861,7 @@ type OptOutMemberRequest struct {
 
 func (x *OptOutMemberRequest) Reset() {
 	*x = OptOutMemberRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3672,7 +3873,7 @@ func (x *OptOutMemberRequest) String() string {
 func (*OptOutMemberRequest) ProtoMessage() {}
 
 func (x *OptOutMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3685,7 +3886,7 @@ func (x *OptOutMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OptOutMemberRequest.ProtoReflect.Descriptor instead.
 func (*OptOutMemberRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{40}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *OptOutMemberRequest) GetName() string {
@@ -3727,7 +3928,7 @@ type StreamMemberHistoryRequest struct {
 
 func (x *StreamMemberHistoryRequest) Reset() {
 	*x = StreamMemberHistoryRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3739,7 +3940,7 @@ func (x *StreamMemberHistoryRequest) String() string {
 func (*StreamMemberHistoryRequest) ProtoMessage() {}
 
 func (x *StreamMemberHistoryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3752,7 +3953,7 @@ func (x *StreamMemberHistoryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamMemberHistoryRequest.ProtoReflect.Descriptor instead.
 func (*StreamMemberHistoryRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{41}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *StreamMemberHistoryRequest) GetName() string {
@@ -3779,7 +3980,7 @@ type MemberHistoryEntry struct {
 
 func (x *MemberHistoryEntry) Reset() {
 	*x = MemberHistoryEntry{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3791,7 +3992,7 @@ func (x *MemberHistoryEntry) String() string {
 func (*MemberHistoryEntry) ProtoMessage() {}
 
 func (x *MemberHistoryEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3804,7 +4005,7 @@ func (x *MemberHistoryEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberHistoryEntry.ProtoReflect.Descriptor instead.
 func (*MemberHistoryEntry) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{42}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *MemberHistoryEntry) GetTime() *timestamppb.Timestamp {
@@ -3848,7 +4049,7 @@ type ExportCmsFileRequest struct {
 
 func (x *ExportCmsFileRequest) Reset() {
 	*x = ExportCmsFileRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3860,7 +4061,7 @@ func (x *ExportCmsFileRequest) String() string {
 func (*ExportCmsFileRequest) ProtoMessage() {}
 
 func (x *ExportCmsFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3873,7 +4074,7 @@ func (x *ExportCmsFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportCmsFileRequest.ProtoReflect.Descriptor instead.
 func (*ExportCmsFileRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{43}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ExportCmsFileRequest) GetParent() string {
@@ -3935,7 +4136,7 @@ type CmsBeneficiaryRecord struct {
 
 func (x *CmsBeneficiaryRecord) Reset() {
 	*x = CmsBeneficiaryRecord{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3947,7 +4148,7 @@ func (x *CmsBeneficiaryRecord) String() string {
 func (*CmsBeneficiaryRecord) ProtoMessage() {}
 
 func (x *CmsBeneficiaryRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3960,7 +4161,7 @@ func (x *CmsBeneficiaryRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CmsBeneficiaryRecord.ProtoReflect.Descriptor instead.
 func (*CmsBeneficiaryRecord) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{44}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *CmsBeneficiaryRecord) GetContractId() string {
@@ -4288,7 +4489,20 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x05as_of\x18\x03 \x01(\v2\x15.openmtm.type.v1.DateR\x04asOf\x12 \n" +
 	"\vincremental\x18\x04 \x01(\bR\vincremental\"-\n" +
 	"\x17GetEvaluationRunRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"-\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"\xb6\x02\n" +
+	"\x12EvaluationSchedule\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04cron\x18\x02 \x01(\tR\x04cron\x12 \n" +
+	"\vincremental\x18\x03 \x01(\bR\vincremental\x12>\n" +
+	"\rnext_run_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vnextRunTime\x12>\n" +
+	"\rlast_run_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vlastRunTime\x12\x19\n" +
+	"\blast_run\x18\x06 \x01(\tR\alastRun\x12;\n" +
+	"\vupdate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"updateTime\"2\n" +
+	"\x1cGetEvaluationScheduleRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"~\n" +
+	"\x1fUpdateEvaluationScheduleRequest\x12[\n" +
+	"\x13evaluation_schedule\x18\x01 \x01(\v2*.openmtm.eligibility.v1.EvaluationScheduleR\x12evaluationSchedule\"-\n" +
 	"\x17GetDeterminationRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"o\n" +
 	"\x19ListDeterminationsRequest\x12\x16\n" +
@@ -4437,7 +4651,7 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x14OPT_OUT_REASON_DEATH\x10\x01\x12 \n" +
 	"\x1cOPT_OUT_REASON_DISENROLLMENT\x10\x02\x12!\n" +
 	"\x1dOPT_OUT_REASON_MEMBER_REQUEST\x10\x03\x12\x18\n" +
-	"\x14OPT_OUT_REASON_OTHER\x10c2\xbe\x13\n" +
+	"\x14OPT_OUT_REASON_OTHER\x10c2\xba\x15\n" +
 	"\x12EligibilityService\x12[\n" +
 	"\fUpsertMember\x12+.openmtm.eligibility.v1.UpsertMemberRequest\x1a\x1e.openmtm.eligibility.v1.Member\x12U\n" +
 	"\tGetMember\x12(.openmtm.eligibility.v1.GetMemberRequest\x1a\x1e.openmtm.eligibility.v1.Member\x12f\n" +
@@ -4458,7 +4672,9 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\fListRuleSets\x12+.openmtm.eligibility.v1.ListRuleSetsRequest\x1a,.openmtm.eligibility.v1.ListRuleSetsResponse\x12f\n" +
 	"\x0eEvaluateMember\x12-.openmtm.eligibility.v1.EvaluateMemberRequest\x1a%.openmtm.eligibility.v1.Determination\x12n\n" +
 	"\x12StartEvaluationRun\x121.openmtm.eligibility.v1.StartEvaluationRunRequest\x1a%.openmtm.eligibility.v1.EvaluationRun\x12j\n" +
-	"\x10GetEvaluationRun\x12/.openmtm.eligibility.v1.GetEvaluationRunRequest\x1a%.openmtm.eligibility.v1.EvaluationRun\x12j\n" +
+	"\x10GetEvaluationRun\x12/.openmtm.eligibility.v1.GetEvaluationRunRequest\x1a%.openmtm.eligibility.v1.EvaluationRun\x12y\n" +
+	"\x15GetEvaluationSchedule\x124.openmtm.eligibility.v1.GetEvaluationScheduleRequest\x1a*.openmtm.eligibility.v1.EvaluationSchedule\x12\x7f\n" +
+	"\x18UpdateEvaluationSchedule\x127.openmtm.eligibility.v1.UpdateEvaluationScheduleRequest\x1a*.openmtm.eligibility.v1.EvaluationSchedule\x12j\n" +
 	"\x10GetDetermination\x12/.openmtm.eligibility.v1.GetDeterminationRequest\x1a%.openmtm.eligibility.v1.Determination\x12{\n" +
 	"\x12ListDeterminations\x121.openmtm.eligibility.v1.ListDeterminationsRequest\x1a2.openmtm.eligibility.v1.ListDeterminationsResponse\x12a\n" +
 	"\rGetEnrollment\x12,.openmtm.eligibility.v1.GetEnrollmentRequest\x1a\".openmtm.eligibility.v1.Enrollment\x12r\n" +
@@ -4480,189 +4696,200 @@ func file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP() []byte {
 }
 
 var file_openmtm_eligibility_v1_eligibility_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_openmtm_eligibility_v1_eligibility_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
+var file_openmtm_eligibility_v1_eligibility_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_openmtm_eligibility_v1_eligibility_proto_goTypes = []any{
-	(Sex)(0),                           // 0: openmtm.eligibility.v1.Sex
-	(ClaimStatus)(0),                   // 1: openmtm.eligibility.v1.ClaimStatus
-	(ProgramKind)(0),                   // 2: openmtm.eligibility.v1.ProgramKind
-	(ChronicDisease)(0),                // 3: openmtm.eligibility.v1.ChronicDisease
-	(ConditionSource)(0),               // 4: openmtm.eligibility.v1.ConditionSource
-	(TargetingReason)(0),               // 5: openmtm.eligibility.v1.TargetingReason
-	(CriterionKind)(0),                 // 6: openmtm.eligibility.v1.CriterionKind
-	(RunState)(0),                      // 7: openmtm.eligibility.v1.RunState
-	(EnrollmentStatus)(0),              // 8: openmtm.eligibility.v1.EnrollmentStatus
-	(OptOutReason)(0),                  // 9: openmtm.eligibility.v1.OptOutReason
-	(*Member)(nil),                     // 10: openmtm.eligibility.v1.Member
-	(*UpsertMemberRequest)(nil),        // 11: openmtm.eligibility.v1.UpsertMemberRequest
-	(*GetMemberRequest)(nil),           // 12: openmtm.eligibility.v1.GetMemberRequest
-	(*ListMembersRequest)(nil),         // 13: openmtm.eligibility.v1.ListMembersRequest
-	(*ListMembersResponse)(nil),        // 14: openmtm.eligibility.v1.ListMembersResponse
-	(*ImportRequest)(nil),              // 15: openmtm.eligibility.v1.ImportRequest
-	(*RowError)(nil),                   // 16: openmtm.eligibility.v1.RowError
-	(*ImportSummary)(nil),              // 17: openmtm.eligibility.v1.ImportSummary
-	(*Claim)(nil),                      // 18: openmtm.eligibility.v1.Claim
-	(*ListClaimsRequest)(nil),          // 19: openmtm.eligibility.v1.ListClaimsRequest
-	(*ListClaimsResponse)(nil),         // 20: openmtm.eligibility.v1.ListClaimsResponse
-	(*Diagnosis)(nil),                  // 21: openmtm.eligibility.v1.Diagnosis
-	(*ListDiagnosesRequest)(nil),       // 22: openmtm.eligibility.v1.ListDiagnosesRequest
-	(*ListDiagnosesResponse)(nil),      // 23: openmtm.eligibility.v1.ListDiagnosesResponse
-	(*Program)(nil),                    // 24: openmtm.eligibility.v1.Program
-	(*CreateProgramRequest)(nil),       // 25: openmtm.eligibility.v1.CreateProgramRequest
-	(*GetProgramRequest)(nil),          // 26: openmtm.eligibility.v1.GetProgramRequest
-	(*ListProgramsRequest)(nil),        // 27: openmtm.eligibility.v1.ListProgramsRequest
-	(*ListProgramsResponse)(nil),       // 28: openmtm.eligibility.v1.ListProgramsResponse
-	(*CountingWindows)(nil),            // 29: openmtm.eligibility.v1.CountingWindows
-	(*RuleSet)(nil),                    // 30: openmtm.eligibility.v1.RuleSet
-	(*CreateRuleSetRequest)(nil),       // 31: openmtm.eligibility.v1.CreateRuleSetRequest
-	(*GetRuleSetRequest)(nil),          // 32: openmtm.eligibility.v1.GetRuleSetRequest
-	(*ListRuleSetsRequest)(nil),        // 33: openmtm.eligibility.v1.ListRuleSetsRequest
-	(*ListRuleSetsResponse)(nil),       // 34: openmtm.eligibility.v1.ListRuleSetsResponse
-	(*ConditionFound)(nil),             // 35: openmtm.eligibility.v1.ConditionFound
-	(*Evidence)(nil),                   // 36: openmtm.eligibility.v1.Evidence
-	(*Criterion)(nil),                  // 37: openmtm.eligibility.v1.Criterion
-	(*Determination)(nil),              // 38: openmtm.eligibility.v1.Determination
-	(*EvaluateMemberRequest)(nil),      // 39: openmtm.eligibility.v1.EvaluateMemberRequest
-	(*EvaluationRun)(nil),              // 40: openmtm.eligibility.v1.EvaluationRun
-	(*StartEvaluationRunRequest)(nil),  // 41: openmtm.eligibility.v1.StartEvaluationRunRequest
-	(*GetEvaluationRunRequest)(nil),    // 42: openmtm.eligibility.v1.GetEvaluationRunRequest
-	(*GetDeterminationRequest)(nil),    // 43: openmtm.eligibility.v1.GetDeterminationRequest
-	(*ListDeterminationsRequest)(nil),  // 44: openmtm.eligibility.v1.ListDeterminationsRequest
-	(*ListDeterminationsResponse)(nil), // 45: openmtm.eligibility.v1.ListDeterminationsResponse
-	(*Enrollment)(nil),                 // 46: openmtm.eligibility.v1.Enrollment
-	(*GetEnrollmentRequest)(nil),       // 47: openmtm.eligibility.v1.GetEnrollmentRequest
-	(*ListEnrollmentsRequest)(nil),     // 48: openmtm.eligibility.v1.ListEnrollmentsRequest
-	(*ListEnrollmentsResponse)(nil),    // 49: openmtm.eligibility.v1.ListEnrollmentsResponse
-	(*OptOutMemberRequest)(nil),        // 50: openmtm.eligibility.v1.OptOutMemberRequest
-	(*StreamMemberHistoryRequest)(nil), // 51: openmtm.eligibility.v1.StreamMemberHistoryRequest
-	(*MemberHistoryEntry)(nil),         // 52: openmtm.eligibility.v1.MemberHistoryEntry
-	(*ExportCmsFileRequest)(nil),       // 53: openmtm.eligibility.v1.ExportCmsFileRequest
-	(*CmsBeneficiaryRecord)(nil),       // 54: openmtm.eligibility.v1.CmsBeneficiaryRecord
-	(*v1.Date)(nil),                    // 55: openmtm.type.v1.Date
-	(*v1.DateRange)(nil),               // 56: openmtm.type.v1.DateRange
-	(*timestamppb.Timestamp)(nil),      // 57: google.protobuf.Timestamp
-	(*v1.Money)(nil),                   // 58: openmtm.type.v1.Money
-	(v1.DeliveryMethod)(0),             // 59: openmtm.type.v1.DeliveryMethod
+	(Sex)(0),                                // 0: openmtm.eligibility.v1.Sex
+	(ClaimStatus)(0),                        // 1: openmtm.eligibility.v1.ClaimStatus
+	(ProgramKind)(0),                        // 2: openmtm.eligibility.v1.ProgramKind
+	(ChronicDisease)(0),                     // 3: openmtm.eligibility.v1.ChronicDisease
+	(ConditionSource)(0),                    // 4: openmtm.eligibility.v1.ConditionSource
+	(TargetingReason)(0),                    // 5: openmtm.eligibility.v1.TargetingReason
+	(CriterionKind)(0),                      // 6: openmtm.eligibility.v1.CriterionKind
+	(RunState)(0),                           // 7: openmtm.eligibility.v1.RunState
+	(EnrollmentStatus)(0),                   // 8: openmtm.eligibility.v1.EnrollmentStatus
+	(OptOutReason)(0),                       // 9: openmtm.eligibility.v1.OptOutReason
+	(*Member)(nil),                          // 10: openmtm.eligibility.v1.Member
+	(*UpsertMemberRequest)(nil),             // 11: openmtm.eligibility.v1.UpsertMemberRequest
+	(*GetMemberRequest)(nil),                // 12: openmtm.eligibility.v1.GetMemberRequest
+	(*ListMembersRequest)(nil),              // 13: openmtm.eligibility.v1.ListMembersRequest
+	(*ListMembersResponse)(nil),             // 14: openmtm.eligibility.v1.ListMembersResponse
+	(*ImportRequest)(nil),                   // 15: openmtm.eligibility.v1.ImportRequest
+	(*RowError)(nil),                        // 16: openmtm.eligibility.v1.RowError
+	(*ImportSummary)(nil),                   // 17: openmtm.eligibility.v1.ImportSummary
+	(*Claim)(nil),                           // 18: openmtm.eligibility.v1.Claim
+	(*ListClaimsRequest)(nil),               // 19: openmtm.eligibility.v1.ListClaimsRequest
+	(*ListClaimsResponse)(nil),              // 20: openmtm.eligibility.v1.ListClaimsResponse
+	(*Diagnosis)(nil),                       // 21: openmtm.eligibility.v1.Diagnosis
+	(*ListDiagnosesRequest)(nil),            // 22: openmtm.eligibility.v1.ListDiagnosesRequest
+	(*ListDiagnosesResponse)(nil),           // 23: openmtm.eligibility.v1.ListDiagnosesResponse
+	(*Program)(nil),                         // 24: openmtm.eligibility.v1.Program
+	(*CreateProgramRequest)(nil),            // 25: openmtm.eligibility.v1.CreateProgramRequest
+	(*GetProgramRequest)(nil),               // 26: openmtm.eligibility.v1.GetProgramRequest
+	(*ListProgramsRequest)(nil),             // 27: openmtm.eligibility.v1.ListProgramsRequest
+	(*ListProgramsResponse)(nil),            // 28: openmtm.eligibility.v1.ListProgramsResponse
+	(*CountingWindows)(nil),                 // 29: openmtm.eligibility.v1.CountingWindows
+	(*RuleSet)(nil),                         // 30: openmtm.eligibility.v1.RuleSet
+	(*CreateRuleSetRequest)(nil),            // 31: openmtm.eligibility.v1.CreateRuleSetRequest
+	(*GetRuleSetRequest)(nil),               // 32: openmtm.eligibility.v1.GetRuleSetRequest
+	(*ListRuleSetsRequest)(nil),             // 33: openmtm.eligibility.v1.ListRuleSetsRequest
+	(*ListRuleSetsResponse)(nil),            // 34: openmtm.eligibility.v1.ListRuleSetsResponse
+	(*ConditionFound)(nil),                  // 35: openmtm.eligibility.v1.ConditionFound
+	(*Evidence)(nil),                        // 36: openmtm.eligibility.v1.Evidence
+	(*Criterion)(nil),                       // 37: openmtm.eligibility.v1.Criterion
+	(*Determination)(nil),                   // 38: openmtm.eligibility.v1.Determination
+	(*EvaluateMemberRequest)(nil),           // 39: openmtm.eligibility.v1.EvaluateMemberRequest
+	(*EvaluationRun)(nil),                   // 40: openmtm.eligibility.v1.EvaluationRun
+	(*StartEvaluationRunRequest)(nil),       // 41: openmtm.eligibility.v1.StartEvaluationRunRequest
+	(*GetEvaluationRunRequest)(nil),         // 42: openmtm.eligibility.v1.GetEvaluationRunRequest
+	(*EvaluationSchedule)(nil),              // 43: openmtm.eligibility.v1.EvaluationSchedule
+	(*GetEvaluationScheduleRequest)(nil),    // 44: openmtm.eligibility.v1.GetEvaluationScheduleRequest
+	(*UpdateEvaluationScheduleRequest)(nil), // 45: openmtm.eligibility.v1.UpdateEvaluationScheduleRequest
+	(*GetDeterminationRequest)(nil),         // 46: openmtm.eligibility.v1.GetDeterminationRequest
+	(*ListDeterminationsRequest)(nil),       // 47: openmtm.eligibility.v1.ListDeterminationsRequest
+	(*ListDeterminationsResponse)(nil),      // 48: openmtm.eligibility.v1.ListDeterminationsResponse
+	(*Enrollment)(nil),                      // 49: openmtm.eligibility.v1.Enrollment
+	(*GetEnrollmentRequest)(nil),            // 50: openmtm.eligibility.v1.GetEnrollmentRequest
+	(*ListEnrollmentsRequest)(nil),          // 51: openmtm.eligibility.v1.ListEnrollmentsRequest
+	(*ListEnrollmentsResponse)(nil),         // 52: openmtm.eligibility.v1.ListEnrollmentsResponse
+	(*OptOutMemberRequest)(nil),             // 53: openmtm.eligibility.v1.OptOutMemberRequest
+	(*StreamMemberHistoryRequest)(nil),      // 54: openmtm.eligibility.v1.StreamMemberHistoryRequest
+	(*MemberHistoryEntry)(nil),              // 55: openmtm.eligibility.v1.MemberHistoryEntry
+	(*ExportCmsFileRequest)(nil),            // 56: openmtm.eligibility.v1.ExportCmsFileRequest
+	(*CmsBeneficiaryRecord)(nil),            // 57: openmtm.eligibility.v1.CmsBeneficiaryRecord
+	(*v1.Date)(nil),                         // 58: openmtm.type.v1.Date
+	(*v1.DateRange)(nil),                    // 59: openmtm.type.v1.DateRange
+	(*timestamppb.Timestamp)(nil),           // 60: google.protobuf.Timestamp
+	(*v1.Money)(nil),                        // 61: openmtm.type.v1.Money
+	(v1.DeliveryMethod)(0),                  // 62: openmtm.type.v1.DeliveryMethod
 }
 var file_openmtm_eligibility_v1_eligibility_proto_depIdxs = []int32{
-	55, // 0: openmtm.eligibility.v1.Member.birth_date:type_name -> openmtm.type.v1.Date
+	58, // 0: openmtm.eligibility.v1.Member.birth_date:type_name -> openmtm.type.v1.Date
 	0,  // 1: openmtm.eligibility.v1.Member.sex:type_name -> openmtm.eligibility.v1.Sex
-	56, // 2: openmtm.eligibility.v1.Member.coverage:type_name -> openmtm.type.v1.DateRange
-	57, // 3: openmtm.eligibility.v1.Member.create_time:type_name -> google.protobuf.Timestamp
-	57, // 4: openmtm.eligibility.v1.Member.update_time:type_name -> google.protobuf.Timestamp
+	59, // 2: openmtm.eligibility.v1.Member.coverage:type_name -> openmtm.type.v1.DateRange
+	60, // 3: openmtm.eligibility.v1.Member.create_time:type_name -> google.protobuf.Timestamp
+	60, // 4: openmtm.eligibility.v1.Member.update_time:type_name -> google.protobuf.Timestamp
 	10, // 5: openmtm.eligibility.v1.UpsertMemberRequest.member:type_name -> openmtm.eligibility.v1.Member
 	10, // 6: openmtm.eligibility.v1.ListMembersResponse.members:type_name -> openmtm.eligibility.v1.Member
 	16, // 7: openmtm.eligibility.v1.ImportSummary.errors:type_name -> openmtm.eligibility.v1.RowError
-	55, // 8: openmtm.eligibility.v1.Claim.fill_date:type_name -> openmtm.type.v1.Date
-	58, // 9: openmtm.eligibility.v1.Claim.total_cost:type_name -> openmtm.type.v1.Money
+	58, // 8: openmtm.eligibility.v1.Claim.fill_date:type_name -> openmtm.type.v1.Date
+	61, // 9: openmtm.eligibility.v1.Claim.total_cost:type_name -> openmtm.type.v1.Money
 	1,  // 10: openmtm.eligibility.v1.Claim.status:type_name -> openmtm.eligibility.v1.ClaimStatus
 	18, // 11: openmtm.eligibility.v1.ListClaimsResponse.claims:type_name -> openmtm.eligibility.v1.Claim
-	55, // 12: openmtm.eligibility.v1.Diagnosis.service_date:type_name -> openmtm.type.v1.Date
+	58, // 12: openmtm.eligibility.v1.Diagnosis.service_date:type_name -> openmtm.type.v1.Date
 	21, // 13: openmtm.eligibility.v1.ListDiagnosesResponse.diagnoses:type_name -> openmtm.eligibility.v1.Diagnosis
 	2,  // 14: openmtm.eligibility.v1.Program.kind:type_name -> openmtm.eligibility.v1.ProgramKind
-	57, // 15: openmtm.eligibility.v1.Program.create_time:type_name -> google.protobuf.Timestamp
+	60, // 15: openmtm.eligibility.v1.Program.create_time:type_name -> google.protobuf.Timestamp
 	24, // 16: openmtm.eligibility.v1.CreateProgramRequest.program:type_name -> openmtm.eligibility.v1.Program
 	24, // 17: openmtm.eligibility.v1.ListProgramsResponse.programs:type_name -> openmtm.eligibility.v1.Program
-	58, // 18: openmtm.eligibility.v1.RuleSet.cost_threshold:type_name -> openmtm.type.v1.Money
+	61, // 18: openmtm.eligibility.v1.RuleSet.cost_threshold:type_name -> openmtm.type.v1.Money
 	29, // 19: openmtm.eligibility.v1.RuleSet.windows:type_name -> openmtm.eligibility.v1.CountingWindows
-	57, // 20: openmtm.eligibility.v1.RuleSet.create_time:type_name -> google.protobuf.Timestamp
+	60, // 20: openmtm.eligibility.v1.RuleSet.create_time:type_name -> google.protobuf.Timestamp
 	30, // 21: openmtm.eligibility.v1.CreateRuleSetRequest.rule_set:type_name -> openmtm.eligibility.v1.RuleSet
 	30, // 22: openmtm.eligibility.v1.ListRuleSetsResponse.rule_sets:type_name -> openmtm.eligibility.v1.RuleSet
 	3,  // 23: openmtm.eligibility.v1.ConditionFound.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
 	4,  // 24: openmtm.eligibility.v1.ConditionFound.source:type_name -> openmtm.eligibility.v1.ConditionSource
-	55, // 25: openmtm.eligibility.v1.Evidence.date:type_name -> openmtm.type.v1.Date
+	58, // 25: openmtm.eligibility.v1.Evidence.date:type_name -> openmtm.type.v1.Date
 	6,  // 26: openmtm.eligibility.v1.Criterion.kind:type_name -> openmtm.eligibility.v1.CriterionKind
 	36, // 27: openmtm.eligibility.v1.Criterion.evidence:type_name -> openmtm.eligibility.v1.Evidence
-	55, // 28: openmtm.eligibility.v1.Determination.as_of:type_name -> openmtm.type.v1.Date
+	58, // 28: openmtm.eligibility.v1.Determination.as_of:type_name -> openmtm.type.v1.Date
 	5,  // 29: openmtm.eligibility.v1.Determination.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
 	37, // 30: openmtm.eligibility.v1.Determination.criteria:type_name -> openmtm.eligibility.v1.Criterion
 	35, // 31: openmtm.eligibility.v1.Determination.chronic_diseases:type_name -> openmtm.eligibility.v1.ConditionFound
-	58, // 32: openmtm.eligibility.v1.Determination.projected_annual_cost:type_name -> openmtm.type.v1.Money
-	57, // 33: openmtm.eligibility.v1.Determination.create_time:type_name -> google.protobuf.Timestamp
-	55, // 34: openmtm.eligibility.v1.EvaluateMemberRequest.as_of:type_name -> openmtm.type.v1.Date
-	55, // 35: openmtm.eligibility.v1.EvaluationRun.as_of:type_name -> openmtm.type.v1.Date
+	61, // 32: openmtm.eligibility.v1.Determination.projected_annual_cost:type_name -> openmtm.type.v1.Money
+	60, // 33: openmtm.eligibility.v1.Determination.create_time:type_name -> google.protobuf.Timestamp
+	58, // 34: openmtm.eligibility.v1.EvaluateMemberRequest.as_of:type_name -> openmtm.type.v1.Date
+	58, // 35: openmtm.eligibility.v1.EvaluationRun.as_of:type_name -> openmtm.type.v1.Date
 	7,  // 36: openmtm.eligibility.v1.EvaluationRun.state:type_name -> openmtm.eligibility.v1.RunState
-	57, // 37: openmtm.eligibility.v1.EvaluationRun.create_time:type_name -> google.protobuf.Timestamp
-	57, // 38: openmtm.eligibility.v1.EvaluationRun.end_time:type_name -> google.protobuf.Timestamp
-	55, // 39: openmtm.eligibility.v1.StartEvaluationRunRequest.as_of:type_name -> openmtm.type.v1.Date
-	38, // 40: openmtm.eligibility.v1.ListDeterminationsResponse.determinations:type_name -> openmtm.eligibility.v1.Determination
-	8,  // 41: openmtm.eligibility.v1.Enrollment.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
-	5,  // 42: openmtm.eligibility.v1.Enrollment.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	55, // 43: openmtm.eligibility.v1.Enrollment.met_criteria_on:type_name -> openmtm.type.v1.Date
-	55, // 44: openmtm.eligibility.v1.Enrollment.enrolled_on:type_name -> openmtm.type.v1.Date
-	55, // 45: openmtm.eligibility.v1.Enrollment.opted_out_on:type_name -> openmtm.type.v1.Date
-	9,  // 46: openmtm.eligibility.v1.Enrollment.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	55, // 47: openmtm.eligibility.v1.Enrollment.cmr_offered_on:type_name -> openmtm.type.v1.Date
-	55, // 48: openmtm.eligibility.v1.Enrollment.cmr_dates:type_name -> openmtm.type.v1.Date
-	59, // 49: openmtm.eligibility.v1.Enrollment.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
-	8,  // 50: openmtm.eligibility.v1.ListEnrollmentsRequest.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
-	5,  // 51: openmtm.eligibility.v1.ListEnrollmentsRequest.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	3,  // 52: openmtm.eligibility.v1.ListEnrollmentsRequest.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
-	46, // 53: openmtm.eligibility.v1.ListEnrollmentsResponse.enrollments:type_name -> openmtm.eligibility.v1.Enrollment
-	55, // 54: openmtm.eligibility.v1.OptOutMemberRequest.opted_out_on:type_name -> openmtm.type.v1.Date
-	9,  // 55: openmtm.eligibility.v1.OptOutMemberRequest.reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	57, // 56: openmtm.eligibility.v1.MemberHistoryEntry.time:type_name -> google.protobuf.Timestamp
-	55, // 57: openmtm.eligibility.v1.CmsBeneficiaryRecord.birth_date:type_name -> openmtm.type.v1.Date
-	5,  // 58: openmtm.eligibility.v1.CmsBeneficiaryRecord.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	55, // 59: openmtm.eligibility.v1.CmsBeneficiaryRecord.met_criteria_on:type_name -> openmtm.type.v1.Date
-	55, // 60: openmtm.eligibility.v1.CmsBeneficiaryRecord.enrolled_on:type_name -> openmtm.type.v1.Date
-	55, // 61: openmtm.eligibility.v1.CmsBeneficiaryRecord.opted_out_on:type_name -> openmtm.type.v1.Date
-	9,  // 62: openmtm.eligibility.v1.CmsBeneficiaryRecord.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	55, // 63: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_offered_on:type_name -> openmtm.type.v1.Date
-	55, // 64: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_dates:type_name -> openmtm.type.v1.Date
-	59, // 65: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
-	11, // 66: openmtm.eligibility.v1.EligibilityService.UpsertMember:input_type -> openmtm.eligibility.v1.UpsertMemberRequest
-	12, // 67: openmtm.eligibility.v1.EligibilityService.GetMember:input_type -> openmtm.eligibility.v1.GetMemberRequest
-	13, // 68: openmtm.eligibility.v1.EligibilityService.ListMembers:input_type -> openmtm.eligibility.v1.ListMembersRequest
-	15, // 69: openmtm.eligibility.v1.EligibilityService.ImportMembers:input_type -> openmtm.eligibility.v1.ImportRequest
-	15, // 70: openmtm.eligibility.v1.EligibilityService.ImportClaims:input_type -> openmtm.eligibility.v1.ImportRequest
-	15, // 71: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:input_type -> openmtm.eligibility.v1.ImportRequest
-	19, // 72: openmtm.eligibility.v1.EligibilityService.ListClaims:input_type -> openmtm.eligibility.v1.ListClaimsRequest
-	22, // 73: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:input_type -> openmtm.eligibility.v1.ListDiagnosesRequest
-	25, // 74: openmtm.eligibility.v1.EligibilityService.CreateProgram:input_type -> openmtm.eligibility.v1.CreateProgramRequest
-	26, // 75: openmtm.eligibility.v1.EligibilityService.GetProgram:input_type -> openmtm.eligibility.v1.GetProgramRequest
-	27, // 76: openmtm.eligibility.v1.EligibilityService.ListPrograms:input_type -> openmtm.eligibility.v1.ListProgramsRequest
-	31, // 77: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:input_type -> openmtm.eligibility.v1.CreateRuleSetRequest
-	32, // 78: openmtm.eligibility.v1.EligibilityService.GetRuleSet:input_type -> openmtm.eligibility.v1.GetRuleSetRequest
-	33, // 79: openmtm.eligibility.v1.EligibilityService.ListRuleSets:input_type -> openmtm.eligibility.v1.ListRuleSetsRequest
-	39, // 80: openmtm.eligibility.v1.EligibilityService.EvaluateMember:input_type -> openmtm.eligibility.v1.EvaluateMemberRequest
-	41, // 81: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:input_type -> openmtm.eligibility.v1.StartEvaluationRunRequest
-	42, // 82: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:input_type -> openmtm.eligibility.v1.GetEvaluationRunRequest
-	43, // 83: openmtm.eligibility.v1.EligibilityService.GetDetermination:input_type -> openmtm.eligibility.v1.GetDeterminationRequest
-	44, // 84: openmtm.eligibility.v1.EligibilityService.ListDeterminations:input_type -> openmtm.eligibility.v1.ListDeterminationsRequest
-	47, // 85: openmtm.eligibility.v1.EligibilityService.GetEnrollment:input_type -> openmtm.eligibility.v1.GetEnrollmentRequest
-	48, // 86: openmtm.eligibility.v1.EligibilityService.ListEnrollments:input_type -> openmtm.eligibility.v1.ListEnrollmentsRequest
-	50, // 87: openmtm.eligibility.v1.EligibilityService.OptOutMember:input_type -> openmtm.eligibility.v1.OptOutMemberRequest
-	51, // 88: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:input_type -> openmtm.eligibility.v1.StreamMemberHistoryRequest
-	53, // 89: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:input_type -> openmtm.eligibility.v1.ExportCmsFileRequest
-	10, // 90: openmtm.eligibility.v1.EligibilityService.UpsertMember:output_type -> openmtm.eligibility.v1.Member
-	10, // 91: openmtm.eligibility.v1.EligibilityService.GetMember:output_type -> openmtm.eligibility.v1.Member
-	14, // 92: openmtm.eligibility.v1.EligibilityService.ListMembers:output_type -> openmtm.eligibility.v1.ListMembersResponse
-	17, // 93: openmtm.eligibility.v1.EligibilityService.ImportMembers:output_type -> openmtm.eligibility.v1.ImportSummary
-	17, // 94: openmtm.eligibility.v1.EligibilityService.ImportClaims:output_type -> openmtm.eligibility.v1.ImportSummary
-	17, // 95: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:output_type -> openmtm.eligibility.v1.ImportSummary
-	20, // 96: openmtm.eligibility.v1.EligibilityService.ListClaims:output_type -> openmtm.eligibility.v1.ListClaimsResponse
-	23, // 97: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:output_type -> openmtm.eligibility.v1.ListDiagnosesResponse
-	24, // 98: openmtm.eligibility.v1.EligibilityService.CreateProgram:output_type -> openmtm.eligibility.v1.Program
-	24, // 99: openmtm.eligibility.v1.EligibilityService.GetProgram:output_type -> openmtm.eligibility.v1.Program
-	28, // 100: openmtm.eligibility.v1.EligibilityService.ListPrograms:output_type -> openmtm.eligibility.v1.ListProgramsResponse
-	30, // 101: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
-	30, // 102: openmtm.eligibility.v1.EligibilityService.GetRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
-	34, // 103: openmtm.eligibility.v1.EligibilityService.ListRuleSets:output_type -> openmtm.eligibility.v1.ListRuleSetsResponse
-	38, // 104: openmtm.eligibility.v1.EligibilityService.EvaluateMember:output_type -> openmtm.eligibility.v1.Determination
-	40, // 105: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
-	40, // 106: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
-	38, // 107: openmtm.eligibility.v1.EligibilityService.GetDetermination:output_type -> openmtm.eligibility.v1.Determination
-	45, // 108: openmtm.eligibility.v1.EligibilityService.ListDeterminations:output_type -> openmtm.eligibility.v1.ListDeterminationsResponse
-	46, // 109: openmtm.eligibility.v1.EligibilityService.GetEnrollment:output_type -> openmtm.eligibility.v1.Enrollment
-	49, // 110: openmtm.eligibility.v1.EligibilityService.ListEnrollments:output_type -> openmtm.eligibility.v1.ListEnrollmentsResponse
-	46, // 111: openmtm.eligibility.v1.EligibilityService.OptOutMember:output_type -> openmtm.eligibility.v1.Enrollment
-	52, // 112: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:output_type -> openmtm.eligibility.v1.MemberHistoryEntry
-	54, // 113: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:output_type -> openmtm.eligibility.v1.CmsBeneficiaryRecord
-	90, // [90:114] is the sub-list for method output_type
-	66, // [66:90] is the sub-list for method input_type
-	66, // [66:66] is the sub-list for extension type_name
-	66, // [66:66] is the sub-list for extension extendee
-	0,  // [0:66] is the sub-list for field type_name
+	60, // 37: openmtm.eligibility.v1.EvaluationRun.create_time:type_name -> google.protobuf.Timestamp
+	60, // 38: openmtm.eligibility.v1.EvaluationRun.end_time:type_name -> google.protobuf.Timestamp
+	58, // 39: openmtm.eligibility.v1.StartEvaluationRunRequest.as_of:type_name -> openmtm.type.v1.Date
+	60, // 40: openmtm.eligibility.v1.EvaluationSchedule.next_run_time:type_name -> google.protobuf.Timestamp
+	60, // 41: openmtm.eligibility.v1.EvaluationSchedule.last_run_time:type_name -> google.protobuf.Timestamp
+	60, // 42: openmtm.eligibility.v1.EvaluationSchedule.update_time:type_name -> google.protobuf.Timestamp
+	43, // 43: openmtm.eligibility.v1.UpdateEvaluationScheduleRequest.evaluation_schedule:type_name -> openmtm.eligibility.v1.EvaluationSchedule
+	38, // 44: openmtm.eligibility.v1.ListDeterminationsResponse.determinations:type_name -> openmtm.eligibility.v1.Determination
+	8,  // 45: openmtm.eligibility.v1.Enrollment.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
+	5,  // 46: openmtm.eligibility.v1.Enrollment.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
+	58, // 47: openmtm.eligibility.v1.Enrollment.met_criteria_on:type_name -> openmtm.type.v1.Date
+	58, // 48: openmtm.eligibility.v1.Enrollment.enrolled_on:type_name -> openmtm.type.v1.Date
+	58, // 49: openmtm.eligibility.v1.Enrollment.opted_out_on:type_name -> openmtm.type.v1.Date
+	9,  // 50: openmtm.eligibility.v1.Enrollment.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
+	58, // 51: openmtm.eligibility.v1.Enrollment.cmr_offered_on:type_name -> openmtm.type.v1.Date
+	58, // 52: openmtm.eligibility.v1.Enrollment.cmr_dates:type_name -> openmtm.type.v1.Date
+	62, // 53: openmtm.eligibility.v1.Enrollment.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	8,  // 54: openmtm.eligibility.v1.ListEnrollmentsRequest.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
+	5,  // 55: openmtm.eligibility.v1.ListEnrollmentsRequest.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
+	3,  // 56: openmtm.eligibility.v1.ListEnrollmentsRequest.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
+	49, // 57: openmtm.eligibility.v1.ListEnrollmentsResponse.enrollments:type_name -> openmtm.eligibility.v1.Enrollment
+	58, // 58: openmtm.eligibility.v1.OptOutMemberRequest.opted_out_on:type_name -> openmtm.type.v1.Date
+	9,  // 59: openmtm.eligibility.v1.OptOutMemberRequest.reason:type_name -> openmtm.eligibility.v1.OptOutReason
+	60, // 60: openmtm.eligibility.v1.MemberHistoryEntry.time:type_name -> google.protobuf.Timestamp
+	58, // 61: openmtm.eligibility.v1.CmsBeneficiaryRecord.birth_date:type_name -> openmtm.type.v1.Date
+	5,  // 62: openmtm.eligibility.v1.CmsBeneficiaryRecord.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
+	58, // 63: openmtm.eligibility.v1.CmsBeneficiaryRecord.met_criteria_on:type_name -> openmtm.type.v1.Date
+	58, // 64: openmtm.eligibility.v1.CmsBeneficiaryRecord.enrolled_on:type_name -> openmtm.type.v1.Date
+	58, // 65: openmtm.eligibility.v1.CmsBeneficiaryRecord.opted_out_on:type_name -> openmtm.type.v1.Date
+	9,  // 66: openmtm.eligibility.v1.CmsBeneficiaryRecord.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
+	58, // 67: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_offered_on:type_name -> openmtm.type.v1.Date
+	58, // 68: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_dates:type_name -> openmtm.type.v1.Date
+	62, // 69: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	11, // 70: openmtm.eligibility.v1.EligibilityService.UpsertMember:input_type -> openmtm.eligibility.v1.UpsertMemberRequest
+	12, // 71: openmtm.eligibility.v1.EligibilityService.GetMember:input_type -> openmtm.eligibility.v1.GetMemberRequest
+	13, // 72: openmtm.eligibility.v1.EligibilityService.ListMembers:input_type -> openmtm.eligibility.v1.ListMembersRequest
+	15, // 73: openmtm.eligibility.v1.EligibilityService.ImportMembers:input_type -> openmtm.eligibility.v1.ImportRequest
+	15, // 74: openmtm.eligibility.v1.EligibilityService.ImportClaims:input_type -> openmtm.eligibility.v1.ImportRequest
+	15, // 75: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:input_type -> openmtm.eligibility.v1.ImportRequest
+	19, // 76: openmtm.eligibility.v1.EligibilityService.ListClaims:input_type -> openmtm.eligibility.v1.ListClaimsRequest
+	22, // 77: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:input_type -> openmtm.eligibility.v1.ListDiagnosesRequest
+	25, // 78: openmtm.eligibility.v1.EligibilityService.CreateProgram:input_type -> openmtm.eligibility.v1.CreateProgramRequest
+	26, // 79: openmtm.eligibility.v1.EligibilityService.GetProgram:input_type -> openmtm.eligibility.v1.GetProgramRequest
+	27, // 80: openmtm.eligibility.v1.EligibilityService.ListPrograms:input_type -> openmtm.eligibility.v1.ListProgramsRequest
+	31, // 81: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:input_type -> openmtm.eligibility.v1.CreateRuleSetRequest
+	32, // 82: openmtm.eligibility.v1.EligibilityService.GetRuleSet:input_type -> openmtm.eligibility.v1.GetRuleSetRequest
+	33, // 83: openmtm.eligibility.v1.EligibilityService.ListRuleSets:input_type -> openmtm.eligibility.v1.ListRuleSetsRequest
+	39, // 84: openmtm.eligibility.v1.EligibilityService.EvaluateMember:input_type -> openmtm.eligibility.v1.EvaluateMemberRequest
+	41, // 85: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:input_type -> openmtm.eligibility.v1.StartEvaluationRunRequest
+	42, // 86: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:input_type -> openmtm.eligibility.v1.GetEvaluationRunRequest
+	44, // 87: openmtm.eligibility.v1.EligibilityService.GetEvaluationSchedule:input_type -> openmtm.eligibility.v1.GetEvaluationScheduleRequest
+	45, // 88: openmtm.eligibility.v1.EligibilityService.UpdateEvaluationSchedule:input_type -> openmtm.eligibility.v1.UpdateEvaluationScheduleRequest
+	46, // 89: openmtm.eligibility.v1.EligibilityService.GetDetermination:input_type -> openmtm.eligibility.v1.GetDeterminationRequest
+	47, // 90: openmtm.eligibility.v1.EligibilityService.ListDeterminations:input_type -> openmtm.eligibility.v1.ListDeterminationsRequest
+	50, // 91: openmtm.eligibility.v1.EligibilityService.GetEnrollment:input_type -> openmtm.eligibility.v1.GetEnrollmentRequest
+	51, // 92: openmtm.eligibility.v1.EligibilityService.ListEnrollments:input_type -> openmtm.eligibility.v1.ListEnrollmentsRequest
+	53, // 93: openmtm.eligibility.v1.EligibilityService.OptOutMember:input_type -> openmtm.eligibility.v1.OptOutMemberRequest
+	54, // 94: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:input_type -> openmtm.eligibility.v1.StreamMemberHistoryRequest
+	56, // 95: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:input_type -> openmtm.eligibility.v1.ExportCmsFileRequest
+	10, // 96: openmtm.eligibility.v1.EligibilityService.UpsertMember:output_type -> openmtm.eligibility.v1.Member
+	10, // 97: openmtm.eligibility.v1.EligibilityService.GetMember:output_type -> openmtm.eligibility.v1.Member
+	14, // 98: openmtm.eligibility.v1.EligibilityService.ListMembers:output_type -> openmtm.eligibility.v1.ListMembersResponse
+	17, // 99: openmtm.eligibility.v1.EligibilityService.ImportMembers:output_type -> openmtm.eligibility.v1.ImportSummary
+	17, // 100: openmtm.eligibility.v1.EligibilityService.ImportClaims:output_type -> openmtm.eligibility.v1.ImportSummary
+	17, // 101: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:output_type -> openmtm.eligibility.v1.ImportSummary
+	20, // 102: openmtm.eligibility.v1.EligibilityService.ListClaims:output_type -> openmtm.eligibility.v1.ListClaimsResponse
+	23, // 103: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:output_type -> openmtm.eligibility.v1.ListDiagnosesResponse
+	24, // 104: openmtm.eligibility.v1.EligibilityService.CreateProgram:output_type -> openmtm.eligibility.v1.Program
+	24, // 105: openmtm.eligibility.v1.EligibilityService.GetProgram:output_type -> openmtm.eligibility.v1.Program
+	28, // 106: openmtm.eligibility.v1.EligibilityService.ListPrograms:output_type -> openmtm.eligibility.v1.ListProgramsResponse
+	30, // 107: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
+	30, // 108: openmtm.eligibility.v1.EligibilityService.GetRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
+	34, // 109: openmtm.eligibility.v1.EligibilityService.ListRuleSets:output_type -> openmtm.eligibility.v1.ListRuleSetsResponse
+	38, // 110: openmtm.eligibility.v1.EligibilityService.EvaluateMember:output_type -> openmtm.eligibility.v1.Determination
+	40, // 111: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
+	40, // 112: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
+	43, // 113: openmtm.eligibility.v1.EligibilityService.GetEvaluationSchedule:output_type -> openmtm.eligibility.v1.EvaluationSchedule
+	43, // 114: openmtm.eligibility.v1.EligibilityService.UpdateEvaluationSchedule:output_type -> openmtm.eligibility.v1.EvaluationSchedule
+	38, // 115: openmtm.eligibility.v1.EligibilityService.GetDetermination:output_type -> openmtm.eligibility.v1.Determination
+	48, // 116: openmtm.eligibility.v1.EligibilityService.ListDeterminations:output_type -> openmtm.eligibility.v1.ListDeterminationsResponse
+	49, // 117: openmtm.eligibility.v1.EligibilityService.GetEnrollment:output_type -> openmtm.eligibility.v1.Enrollment
+	52, // 118: openmtm.eligibility.v1.EligibilityService.ListEnrollments:output_type -> openmtm.eligibility.v1.ListEnrollmentsResponse
+	49, // 119: openmtm.eligibility.v1.EligibilityService.OptOutMember:output_type -> openmtm.eligibility.v1.Enrollment
+	55, // 120: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:output_type -> openmtm.eligibility.v1.MemberHistoryEntry
+	57, // 121: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:output_type -> openmtm.eligibility.v1.CmsBeneficiaryRecord
+	96, // [96:122] is the sub-list for method output_type
+	70, // [70:96] is the sub-list for method input_type
+	70, // [70:70] is the sub-list for extension type_name
+	70, // [70:70] is the sub-list for extension extendee
+	0,  // [0:70] is the sub-list for field type_name
 }
 
 func init() { file_openmtm_eligibility_v1_eligibility_proto_init() }
@@ -4676,7 +4903,7 @@ func file_openmtm_eligibility_v1_eligibility_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_eligibility_v1_eligibility_proto_rawDesc), len(file_openmtm_eligibility_v1_eligibility_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   45,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

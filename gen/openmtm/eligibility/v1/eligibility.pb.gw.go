@@ -818,6 +818,90 @@ func local_request_EligibilityService_GetEvaluationRun_0(ctx context.Context, ma
 	return msg, metadata, err
 }
 
+func request_EligibilityService_GetEvaluationSchedule_0(ctx context.Context, marshaler runtime.Marshaler, client EligibilityServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetEvaluationScheduleRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetEvaluationSchedule(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EligibilityService_GetEvaluationSchedule_0(ctx context.Context, marshaler runtime.Marshaler, server EligibilityServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetEvaluationScheduleRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.GetEvaluationSchedule(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_EligibilityService_UpdateEvaluationSchedule_0(ctx context.Context, marshaler runtime.Marshaler, client EligibilityServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq UpdateEvaluationScheduleRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.EvaluationSchedule); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["evaluation_schedule.name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "evaluation_schedule.name")
+	}
+	err = runtime.PopulateFieldFromPath(&protoReq, "evaluation_schedule.name", val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "evaluation_schedule.name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.UpdateEvaluationSchedule(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EligibilityService_UpdateEvaluationSchedule_0(ctx context.Context, marshaler runtime.Marshaler, server EligibilityServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq UpdateEvaluationScheduleRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.EvaluationSchedule); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["evaluation_schedule.name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "evaluation_schedule.name")
+	}
+	err = runtime.PopulateFieldFromPath(&protoReq, "evaluation_schedule.name", val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "evaluation_schedule.name", err)
+	}
+	msg, err := server.UpdateEvaluationSchedule(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_EligibilityService_GetDetermination_0(ctx context.Context, marshaler runtime.Marshaler, client EligibilityServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq GetDeterminationRequest
@@ -1434,6 +1518,46 @@ func RegisterEligibilityServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_EligibilityService_GetEvaluationRun_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_EligibilityService_GetEvaluationSchedule_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/GetEvaluationSchedule", runtime.WithHTTPPathPattern("/v1/{name=plans/*/evaluationSchedule}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EligibilityService_GetEvaluationSchedule_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EligibilityService_GetEvaluationSchedule_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPatch, pattern_EligibilityService_UpdateEvaluationSchedule_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/UpdateEvaluationSchedule", runtime.WithHTTPPathPattern("/v1/{evaluation_schedule.name=plans/*/evaluationSchedule}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EligibilityService_UpdateEvaluationSchedule_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EligibilityService_UpdateEvaluationSchedule_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_EligibilityService_GetDetermination_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1877,6 +2001,40 @@ func RegisterEligibilityServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_EligibilityService_GetEvaluationRun_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_EligibilityService_GetEvaluationSchedule_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/GetEvaluationSchedule", runtime.WithHTTPPathPattern("/v1/{name=plans/*/evaluationSchedule}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EligibilityService_GetEvaluationSchedule_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EligibilityService_GetEvaluationSchedule_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPatch, pattern_EligibilityService_UpdateEvaluationSchedule_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.eligibility.v1.EligibilityService/UpdateEvaluationSchedule", runtime.WithHTTPPathPattern("/v1/{evaluation_schedule.name=plans/*/evaluationSchedule}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EligibilityService_UpdateEvaluationSchedule_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EligibilityService_UpdateEvaluationSchedule_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_EligibilityService_GetDetermination_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2000,55 +2158,59 @@ func RegisterEligibilityServiceHandlerClient(ctx context.Context, mux *runtime.S
 }
 
 var (
-	pattern_EligibilityService_UpsertMember_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "members"}, ""))
-	pattern_EligibilityService_GetMember_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, ""))
-	pattern_EligibilityService_ListMembers_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "members"}, ""))
-	pattern_EligibilityService_ImportMembers_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "members"}, "importStream"))
-	pattern_EligibilityService_ImportClaims_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "claims"}, "importStream"))
-	pattern_EligibilityService_ImportDiagnoses_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "diagnoses"}, "importStream"))
-	pattern_EligibilityService_ListClaims_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "claims"}, ""))
-	pattern_EligibilityService_ListDiagnoses_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "diagnoses"}, ""))
-	pattern_EligibilityService_CreateProgram_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "programs"}, ""))
-	pattern_EligibilityService_GetProgram_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "programs", "name"}, ""))
-	pattern_EligibilityService_ListPrograms_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "programs"}, ""))
-	pattern_EligibilityService_CreateRuleSet_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "programs", "parent", "ruleSets"}, ""))
-	pattern_EligibilityService_GetRuleSet_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "plans", "programs", "ruleSets", "name"}, ""))
-	pattern_EligibilityService_ListRuleSets_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "programs", "parent", "ruleSets"}, ""))
-	pattern_EligibilityService_EvaluateMember_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, "evaluate"))
-	pattern_EligibilityService_StartEvaluationRun_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "evaluationRuns"}, ""))
-	pattern_EligibilityService_GetEvaluationRun_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "evaluationRuns", "name"}, ""))
-	pattern_EligibilityService_GetDetermination_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "plans", "members", "determinations", "name"}, ""))
-	pattern_EligibilityService_ListDeterminations_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "determinations"}, ""))
-	pattern_EligibilityService_GetEnrollment_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 4, 5, 5, 4}, []string{"v1", "plans", "members", "enrollment", "name"}, ""))
-	pattern_EligibilityService_ListEnrollments_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "enrollments"}, ""))
-	pattern_EligibilityService_OptOutMember_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, "optOut"))
-	pattern_EligibilityService_StreamMemberHistory_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, "history"))
-	pattern_EligibilityService_ExportCmsFile_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "cmsFile"}, ""))
+	pattern_EligibilityService_UpsertMember_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "members"}, ""))
+	pattern_EligibilityService_GetMember_0                = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, ""))
+	pattern_EligibilityService_ListMembers_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "members"}, ""))
+	pattern_EligibilityService_ImportMembers_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "members"}, "importStream"))
+	pattern_EligibilityService_ImportClaims_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "claims"}, "importStream"))
+	pattern_EligibilityService_ImportDiagnoses_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "diagnoses"}, "importStream"))
+	pattern_EligibilityService_ListClaims_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "claims"}, ""))
+	pattern_EligibilityService_ListDiagnoses_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "diagnoses"}, ""))
+	pattern_EligibilityService_CreateProgram_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "programs"}, ""))
+	pattern_EligibilityService_GetProgram_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "programs", "name"}, ""))
+	pattern_EligibilityService_ListPrograms_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "programs"}, ""))
+	pattern_EligibilityService_CreateRuleSet_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "programs", "parent", "ruleSets"}, ""))
+	pattern_EligibilityService_GetRuleSet_0               = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "plans", "programs", "ruleSets", "name"}, ""))
+	pattern_EligibilityService_ListRuleSets_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "programs", "parent", "ruleSets"}, ""))
+	pattern_EligibilityService_EvaluateMember_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, "evaluate"))
+	pattern_EligibilityService_StartEvaluationRun_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "evaluationRuns"}, ""))
+	pattern_EligibilityService_GetEvaluationRun_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "evaluationRuns", "name"}, ""))
+	pattern_EligibilityService_GetEvaluationSchedule_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "plans", "evaluationSchedule", "name"}, ""))
+	pattern_EligibilityService_UpdateEvaluationSchedule_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "plans", "evaluationSchedule", "evaluation_schedule.name"}, ""))
+	pattern_EligibilityService_GetDetermination_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 1, 0, 4, 6, 5, 4}, []string{"v1", "plans", "members", "determinations", "name"}, ""))
+	pattern_EligibilityService_ListDeterminations_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "determinations"}, ""))
+	pattern_EligibilityService_GetEnrollment_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 4, 5, 5, 4}, []string{"v1", "plans", "members", "enrollment", "name"}, ""))
+	pattern_EligibilityService_ListEnrollments_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "enrollments"}, ""))
+	pattern_EligibilityService_OptOutMember_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, "optOut"))
+	pattern_EligibilityService_StreamMemberHistory_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "name"}, "history"))
+	pattern_EligibilityService_ExportCmsFile_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "cmsFile"}, ""))
 )
 
 var (
-	forward_EligibilityService_UpsertMember_0        = runtime.ForwardResponseMessage
-	forward_EligibilityService_GetMember_0           = runtime.ForwardResponseMessage
-	forward_EligibilityService_ListMembers_0         = runtime.ForwardResponseMessage
-	forward_EligibilityService_ImportMembers_0       = runtime.ForwardResponseMessage
-	forward_EligibilityService_ImportClaims_0        = runtime.ForwardResponseMessage
-	forward_EligibilityService_ImportDiagnoses_0     = runtime.ForwardResponseMessage
-	forward_EligibilityService_ListClaims_0          = runtime.ForwardResponseMessage
-	forward_EligibilityService_ListDiagnoses_0       = runtime.ForwardResponseMessage
-	forward_EligibilityService_CreateProgram_0       = runtime.ForwardResponseMessage
-	forward_EligibilityService_GetProgram_0          = runtime.ForwardResponseMessage
-	forward_EligibilityService_ListPrograms_0        = runtime.ForwardResponseMessage
-	forward_EligibilityService_CreateRuleSet_0       = runtime.ForwardResponseMessage
-	forward_EligibilityService_GetRuleSet_0          = runtime.ForwardResponseMessage
-	forward_EligibilityService_ListRuleSets_0        = runtime.ForwardResponseMessage
-	forward_EligibilityService_EvaluateMember_0      = runtime.ForwardResponseMessage
-	forward_EligibilityService_StartEvaluationRun_0  = runtime.ForwardResponseMessage
-	forward_EligibilityService_GetEvaluationRun_0    = runtime.ForwardResponseMessage
-	forward_EligibilityService_GetDetermination_0    = runtime.ForwardResponseMessage
-	forward_EligibilityService_ListDeterminations_0  = runtime.ForwardResponseMessage
-	forward_EligibilityService_GetEnrollment_0       = runtime.ForwardResponseMessage
-	forward_EligibilityService_ListEnrollments_0     = runtime.ForwardResponseMessage
-	forward_EligibilityService_OptOutMember_0        = runtime.ForwardResponseMessage
-	forward_EligibilityService_StreamMemberHistory_0 = runtime.ForwardResponseStream
-	forward_EligibilityService_ExportCmsFile_0       = runtime.ForwardResponseStream
+	forward_EligibilityService_UpsertMember_0             = runtime.ForwardResponseMessage
+	forward_EligibilityService_GetMember_0                = runtime.ForwardResponseMessage
+	forward_EligibilityService_ListMembers_0              = runtime.ForwardResponseMessage
+	forward_EligibilityService_ImportMembers_0            = runtime.ForwardResponseMessage
+	forward_EligibilityService_ImportClaims_0             = runtime.ForwardResponseMessage
+	forward_EligibilityService_ImportDiagnoses_0          = runtime.ForwardResponseMessage
+	forward_EligibilityService_ListClaims_0               = runtime.ForwardResponseMessage
+	forward_EligibilityService_ListDiagnoses_0            = runtime.ForwardResponseMessage
+	forward_EligibilityService_CreateProgram_0            = runtime.ForwardResponseMessage
+	forward_EligibilityService_GetProgram_0               = runtime.ForwardResponseMessage
+	forward_EligibilityService_ListPrograms_0             = runtime.ForwardResponseMessage
+	forward_EligibilityService_CreateRuleSet_0            = runtime.ForwardResponseMessage
+	forward_EligibilityService_GetRuleSet_0               = runtime.ForwardResponseMessage
+	forward_EligibilityService_ListRuleSets_0             = runtime.ForwardResponseMessage
+	forward_EligibilityService_EvaluateMember_0           = runtime.ForwardResponseMessage
+	forward_EligibilityService_StartEvaluationRun_0       = runtime.ForwardResponseMessage
+	forward_EligibilityService_GetEvaluationRun_0         = runtime.ForwardResponseMessage
+	forward_EligibilityService_GetEvaluationSchedule_0    = runtime.ForwardResponseMessage
+	forward_EligibilityService_UpdateEvaluationSchedule_0 = runtime.ForwardResponseMessage
+	forward_EligibilityService_GetDetermination_0         = runtime.ForwardResponseMessage
+	forward_EligibilityService_ListDeterminations_0       = runtime.ForwardResponseMessage
+	forward_EligibilityService_GetEnrollment_0            = runtime.ForwardResponseMessage
+	forward_EligibilityService_ListEnrollments_0          = runtime.ForwardResponseMessage
+	forward_EligibilityService_OptOutMember_0             = runtime.ForwardResponseMessage
+	forward_EligibilityService_StreamMemberHistory_0      = runtime.ForwardResponseStream
+	forward_EligibilityService_ExportCmsFile_0            = runtime.ForwardResponseStream
 )

@@ -23,30 +23,32 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	EligibilityService_UpsertMember_FullMethodName        = "/openmtm.eligibility.v1.EligibilityService/UpsertMember"
-	EligibilityService_GetMember_FullMethodName           = "/openmtm.eligibility.v1.EligibilityService/GetMember"
-	EligibilityService_ListMembers_FullMethodName         = "/openmtm.eligibility.v1.EligibilityService/ListMembers"
-	EligibilityService_ImportMembers_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/ImportMembers"
-	EligibilityService_ImportClaims_FullMethodName        = "/openmtm.eligibility.v1.EligibilityService/ImportClaims"
-	EligibilityService_ImportDiagnoses_FullMethodName     = "/openmtm.eligibility.v1.EligibilityService/ImportDiagnoses"
-	EligibilityService_ListClaims_FullMethodName          = "/openmtm.eligibility.v1.EligibilityService/ListClaims"
-	EligibilityService_ListDiagnoses_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/ListDiagnoses"
-	EligibilityService_CreateProgram_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/CreateProgram"
-	EligibilityService_GetProgram_FullMethodName          = "/openmtm.eligibility.v1.EligibilityService/GetProgram"
-	EligibilityService_ListPrograms_FullMethodName        = "/openmtm.eligibility.v1.EligibilityService/ListPrograms"
-	EligibilityService_CreateRuleSet_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/CreateRuleSet"
-	EligibilityService_GetRuleSet_FullMethodName          = "/openmtm.eligibility.v1.EligibilityService/GetRuleSet"
-	EligibilityService_ListRuleSets_FullMethodName        = "/openmtm.eligibility.v1.EligibilityService/ListRuleSets"
-	EligibilityService_EvaluateMember_FullMethodName      = "/openmtm.eligibility.v1.EligibilityService/EvaluateMember"
-	EligibilityService_StartEvaluationRun_FullMethodName  = "/openmtm.eligibility.v1.EligibilityService/StartEvaluationRun"
-	EligibilityService_GetEvaluationRun_FullMethodName    = "/openmtm.eligibility.v1.EligibilityService/GetEvaluationRun"
-	EligibilityService_GetDetermination_FullMethodName    = "/openmtm.eligibility.v1.EligibilityService/GetDetermination"
-	EligibilityService_ListDeterminations_FullMethodName  = "/openmtm.eligibility.v1.EligibilityService/ListDeterminations"
-	EligibilityService_GetEnrollment_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/GetEnrollment"
-	EligibilityService_ListEnrollments_FullMethodName     = "/openmtm.eligibility.v1.EligibilityService/ListEnrollments"
-	EligibilityService_OptOutMember_FullMethodName        = "/openmtm.eligibility.v1.EligibilityService/OptOutMember"
-	EligibilityService_StreamMemberHistory_FullMethodName = "/openmtm.eligibility.v1.EligibilityService/StreamMemberHistory"
-	EligibilityService_ExportCmsFile_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/ExportCmsFile"
+	EligibilityService_UpsertMember_FullMethodName             = "/openmtm.eligibility.v1.EligibilityService/UpsertMember"
+	EligibilityService_GetMember_FullMethodName                = "/openmtm.eligibility.v1.EligibilityService/GetMember"
+	EligibilityService_ListMembers_FullMethodName              = "/openmtm.eligibility.v1.EligibilityService/ListMembers"
+	EligibilityService_ImportMembers_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/ImportMembers"
+	EligibilityService_ImportClaims_FullMethodName             = "/openmtm.eligibility.v1.EligibilityService/ImportClaims"
+	EligibilityService_ImportDiagnoses_FullMethodName          = "/openmtm.eligibility.v1.EligibilityService/ImportDiagnoses"
+	EligibilityService_ListClaims_FullMethodName               = "/openmtm.eligibility.v1.EligibilityService/ListClaims"
+	EligibilityService_ListDiagnoses_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/ListDiagnoses"
+	EligibilityService_CreateProgram_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/CreateProgram"
+	EligibilityService_GetProgram_FullMethodName               = "/openmtm.eligibility.v1.EligibilityService/GetProgram"
+	EligibilityService_ListPrograms_FullMethodName             = "/openmtm.eligibility.v1.EligibilityService/ListPrograms"
+	EligibilityService_CreateRuleSet_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/CreateRuleSet"
+	EligibilityService_GetRuleSet_FullMethodName               = "/openmtm.eligibility.v1.EligibilityService/GetRuleSet"
+	EligibilityService_ListRuleSets_FullMethodName             = "/openmtm.eligibility.v1.EligibilityService/ListRuleSets"
+	EligibilityService_EvaluateMember_FullMethodName           = "/openmtm.eligibility.v1.EligibilityService/EvaluateMember"
+	EligibilityService_StartEvaluationRun_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/StartEvaluationRun"
+	EligibilityService_GetEvaluationRun_FullMethodName         = "/openmtm.eligibility.v1.EligibilityService/GetEvaluationRun"
+	EligibilityService_GetEvaluationSchedule_FullMethodName    = "/openmtm.eligibility.v1.EligibilityService/GetEvaluationSchedule"
+	EligibilityService_UpdateEvaluationSchedule_FullMethodName = "/openmtm.eligibility.v1.EligibilityService/UpdateEvaluationSchedule"
+	EligibilityService_GetDetermination_FullMethodName         = "/openmtm.eligibility.v1.EligibilityService/GetDetermination"
+	EligibilityService_ListDeterminations_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/ListDeterminations"
+	EligibilityService_GetEnrollment_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/GetEnrollment"
+	EligibilityService_ListEnrollments_FullMethodName          = "/openmtm.eligibility.v1.EligibilityService/ListEnrollments"
+	EligibilityService_OptOutMember_FullMethodName             = "/openmtm.eligibility.v1.EligibilityService/OptOutMember"
+	EligibilityService_StreamMemberHistory_FullMethodName      = "/openmtm.eligibility.v1.EligibilityService/StreamMemberHistory"
+	EligibilityService_ExportCmsFile_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/ExportCmsFile"
 )
 
 // EligibilityServiceClient is the client API for EligibilityService service.
@@ -89,6 +91,11 @@ type EligibilityServiceClient interface {
 	StartEvaluationRun(ctx context.Context, in *StartEvaluationRunRequest, opts ...grpc.CallOption) (*EvaluationRun, error)
 	// Reads an evaluation run and its progress.
 	GetEvaluationRun(ctx context.Context, in *GetEvaluationRunRequest, opts ...grpc.CallOption) (*EvaluationRun, error)
+	// Reads when the plan's members are evaluated on their own.
+	GetEvaluationSchedule(ctx context.Context, in *GetEvaluationScheduleRequest, opts ...grpc.CallOption) (*EvaluationSchedule, error)
+	// Sets when the plan's members are evaluated on their own (replaces the
+	// schedule whole).
+	UpdateEvaluationSchedule(ctx context.Context, in *UpdateEvaluationScheduleRequest, opts ...grpc.CallOption) (*EvaluationSchedule, error)
 	// Reads one determination.
 	GetDetermination(ctx context.Context, in *GetDeterminationRequest, opts ...grpc.CallOption) (*Determination, error)
 	// Lists a member's determinations, newest first (history is never overwritten).
@@ -292,6 +299,26 @@ func (c *eligibilityServiceClient) GetEvaluationRun(ctx context.Context, in *Get
 	return out, nil
 }
 
+func (c *eligibilityServiceClient) GetEvaluationSchedule(ctx context.Context, in *GetEvaluationScheduleRequest, opts ...grpc.CallOption) (*EvaluationSchedule, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EvaluationSchedule)
+	err := c.cc.Invoke(ctx, EligibilityService_GetEvaluationSchedule_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *eligibilityServiceClient) UpdateEvaluationSchedule(ctx context.Context, in *UpdateEvaluationScheduleRequest, opts ...grpc.CallOption) (*EvaluationSchedule, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EvaluationSchedule)
+	err := c.cc.Invoke(ctx, EligibilityService_UpdateEvaluationSchedule_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *eligibilityServiceClient) GetDetermination(ctx context.Context, in *GetDeterminationRequest, opts ...grpc.CallOption) (*Determination, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Determination)
@@ -420,6 +447,11 @@ type EligibilityServiceServer interface {
 	StartEvaluationRun(context.Context, *StartEvaluationRunRequest) (*EvaluationRun, error)
 	// Reads an evaluation run and its progress.
 	GetEvaluationRun(context.Context, *GetEvaluationRunRequest) (*EvaluationRun, error)
+	// Reads when the plan's members are evaluated on their own.
+	GetEvaluationSchedule(context.Context, *GetEvaluationScheduleRequest) (*EvaluationSchedule, error)
+	// Sets when the plan's members are evaluated on their own (replaces the
+	// schedule whole).
+	UpdateEvaluationSchedule(context.Context, *UpdateEvaluationScheduleRequest) (*EvaluationSchedule, error)
 	// Reads one determination.
 	GetDetermination(context.Context, *GetDeterminationRequest) (*Determination, error)
 	// Lists a member's determinations, newest first (history is never overwritten).
@@ -494,6 +526,12 @@ func (UnimplementedEligibilityServiceServer) StartEvaluationRun(context.Context,
 }
 func (UnimplementedEligibilityServiceServer) GetEvaluationRun(context.Context, *GetEvaluationRunRequest) (*EvaluationRun, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetEvaluationRun not implemented")
+}
+func (UnimplementedEligibilityServiceServer) GetEvaluationSchedule(context.Context, *GetEvaluationScheduleRequest) (*EvaluationSchedule, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEvaluationSchedule not implemented")
+}
+func (UnimplementedEligibilityServiceServer) UpdateEvaluationSchedule(context.Context, *UpdateEvaluationScheduleRequest) (*EvaluationSchedule, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateEvaluationSchedule not implemented")
 }
 func (UnimplementedEligibilityServiceServer) GetDetermination(context.Context, *GetDeterminationRequest) (*Determination, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDetermination not implemented")
@@ -810,6 +848,42 @@ func _EligibilityService_GetEvaluationRun_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EligibilityService_GetEvaluationSchedule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEvaluationScheduleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EligibilityServiceServer).GetEvaluationSchedule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EligibilityService_GetEvaluationSchedule_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EligibilityServiceServer).GetEvaluationSchedule(ctx, req.(*GetEvaluationScheduleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EligibilityService_UpdateEvaluationSchedule_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateEvaluationScheduleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EligibilityServiceServer).UpdateEvaluationSchedule(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EligibilityService_UpdateEvaluationSchedule_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EligibilityServiceServer).UpdateEvaluationSchedule(ctx, req.(*UpdateEvaluationScheduleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _EligibilityService_GetDetermination_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetDeterminationRequest)
 	if err := dec(in); err != nil {
@@ -984,6 +1058,14 @@ var EligibilityService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetEvaluationRun",
 			Handler:    _EligibilityService_GetEvaluationRun_Handler,
+		},
+		{
+			MethodName: "GetEvaluationSchedule",
+			Handler:    _EligibilityService_GetEvaluationSchedule_Handler,
+		},
+		{
+			MethodName: "UpdateEvaluationSchedule",
+			Handler:    _EligibilityService_UpdateEvaluationSchedule_Handler,
 		},
 		{
 			MethodName: "GetDetermination",

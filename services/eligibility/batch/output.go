@@ -1,0 +1,121 @@
+package batch
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+
+	"github.com/openmtm/openmtm/services/eligibility/domain"
+	"github.com/openmtm/openmtm/services/platform/civil"
+)
+
+// evalBlock is how many members one goroutine evaluates and encodes at a
+// time: a few hundred kilobytes of output.
+const evalBlock = 2048
+
+// tally counts the results by targeting reason ("" = not eligible).
+type tally map[string]int64
+
+// write evaluates every member with domain.Evaluate, the service's
+// evaluator, and writes one JSON line each to w in input order. Blocks of
+// members are evaluated on workers goroutines and written in order.
+func (pop *population) write(ctx context.Context, w io.Writer, rules domain.Rules, asOf civil.Date, workers int) (tally, error) {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bufs := make([][]byte, 2*workers)
+	tallies := make([]tally, len(bufs))
+	total := tally{}
+	n := len(pop.members)
+	for start := 0; start < n; start += evalBlock * len(bufs) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var wg sync.WaitGroup
+		for k := range bufs {
+			lo := start + k*evalBlock
+			hi := min(lo+evalBlock, n)
+			if lo >= hi {
+				bufs[k] = bufs[k][:0]
+				continue
+			}
+			wg.Go(func() {
+				bufs[k], tallies[k] = pop.evaluate(bufs[k][:0], lo, hi, rules, asOf)
+			})
+		}
+		wg.Wait()
+		for k, b := range bufs {
+			if _, err := bw.Write(b); err != nil {
+				return nil, fmt.Errorf("write results: %w", err)
+			}
+			for reason, c := range tallies[k] {
+				total[reason] += c
+			}
+			tallies[k] = nil
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, fmt.Errorf("write results: %w", err)
+	}
+	return total, nil
+}
+
+// evaluate appends the results of members lo to hi-1 to b.
+func (pop *population) evaluate(b []byte, lo, hi int, rules domain.Rules, asOf civil.Date) ([]byte, tally) {
+	t := tally{}
+	for i := int32(lo); i < int32(hi); i++ {
+		d := domain.Evaluate(pop.domain(i), pop.builders[i].Facts(), rules, asOf)
+		t[d.Reason]++
+		b = appendResult(b, d, pop.members[i].dmp)
+	}
+	return b, t
+}
+
+// appendResult appends the formats.md JSON line of a determination, with
+// exactly its keys in its order; targeting_reason only when eligible.
+func appendResult(b []byte, d domain.Determination, dmp bool) []byte {
+	b = append(b, `{"member_id":`...)
+	b = appendString(b, d.MemberID)
+	b = append(b, `,"eligible":`...)
+	b = strconv.AppendBool(b, d.Eligible)
+	if d.Eligible && d.Reason != "" {
+		b = append(b, `,"targeting_reason":`...)
+		b = appendString(b, d.Reason)
+	}
+	b = append(b, `,"chronic_diseases":[`...)
+	for i, c := range d.Diseases {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"disease":`...)
+		b = appendString(b, c.Disease)
+		b = append(b, `,"source":`...)
+		b = appendString(b, c.Source)
+		b = append(b, '}')
+	}
+	b = append(b, `],"maintenance_drug_count":`...)
+	b = strconv.AppendInt(b, int64(d.MaintenanceDrugCount), 10)
+	b = append(b, `,"projected_annual_cost":"`...)
+	b = append(b, domain.FormatCents(d.ProjectedAnnualCostCents)...)
+	b = append(b, `","dmp_at_risk":`...)
+	b = strconv.AppendBool(b, dmp)
+	return append(b, "}\n"...)
+}
+
+// appendString appends s as a JSON string. Member ids, disease keys and
+// codes are letters, digits, '.', '_' and '-', written as they are;
+// anything else goes through encoding/json.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
