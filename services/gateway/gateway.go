@@ -20,7 +20,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/openmtm/openmtm/gen"
 	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/telemetry"
 )
@@ -88,6 +87,11 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		}
 	}
 
+	doc, err := openAPI()
+	if err != nil {
+		g.Close()
+		return nil, err
+	}
 	root := http.NewServeMux()
 	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
@@ -101,7 +105,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 	})
 	root.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(gen.OpenAPI)
+		w.Write(doc)
 	})
 	root.Handle("/v1/", authenticate(cfg.Verifier, mux))
 	g.handler = telemetry.HTTPHandler(root, "gateway")
