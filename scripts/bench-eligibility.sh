@@ -29,7 +29,7 @@ cat "$data"/*.csv >/dev/null # both kinds of run read from the page cache
 args=(eligibility --contract-year 2025 --as-of 2025-12-31
   --members "$data/members.csv" --claims "$data/rx_claims.csv" --diagnoses "$data/diagnoses.csv")
 
-# measure NAME ARGS...: one run; prints a line and appends "secs rss_kb" to $work/NAME.
+# measure NAME ARGS...: one run; prints a line and appends "secs rss_kb cpu_secs" to $work/NAME.
 measure() {
   local name=$1
   shift
@@ -37,7 +37,7 @@ measure() {
     { cat "$work/err"; exit 1; }
   local secs kb user sys
   read -r secs kb user sys <"$work/time"
-  echo "$secs $kb" >>"$work/$name"
+  echo "$secs $kb $(echo "$user + $sys" | bc -l)" >>"$work/$name"
   printf '  %-6s %6.1f s  %5.2fM claim rows/s  peak RSS %5d MB  CPU %.1f s\n' "$name" "$secs" \
     "$(echo "$claims / $secs / 1000000" | bc -l)" $((kb / 1024)) "$(echo "$user + $sys" | bc -l)"
 }
@@ -51,13 +51,16 @@ for i in $(seq 1 "$runs"); do
 done
 tail -n 1 "$work/err"
 
-# best (lowest) time of each, and the highest peak RSS
+# best (lowest) time and CPU of each, and the highest peak RSS: other
+# processes on a shared machine only ever slow a run down.
 best() { sort -n "$work/$1" | head -n 1 | cut -d' ' -f1; }
 rss() { sort -n -k2 "$work/$1" | tail -n 1 | cut -d' ' -f2; }
+cpu() { sort -n -k3 "$work/$1" | head -n 1 | cut -d' ' -f3; }
 floor=$(best floor)
 batch=$(best batch)
 printf 'floor (read + parse): %.1f s, %.2fM claim rows/s, peak RSS %d MB\n' "$floor" \
   "$(echo "$claims / $floor / 1000000" | bc -l)" $(($(rss floor) / 1024))
 printf 'batch (eligibility):  %.1f s, %.2fM claim rows/s, peak RSS %d MB\n' "$batch" \
   "$(echo "$claims / $batch / 1000000" | bc -l)" $(($(rss batch) / 1024))
-printf 'ratio batch/floor: %.2f (best of %d runs each)\n' "$(echo "$batch / $floor" | bc -l)" "$runs"
+printf 'ratio batch/floor: %.2f in time, %.2f in CPU (%.1f s / %.1f s; best of %d runs each)\n' \
+  "$(echo "$batch / $floor" | bc -l)" "$(echo "$(cpu batch) / $(cpu floor)" | bc -l)" "$(cpu batch)" "$(cpu floor)" "$runs"

@@ -10,6 +10,7 @@ require (
 	github.com/openmtm/openmtm/services/eligibility v0.0.0
 	github.com/openmtm/openmtm/services/gateway v0.0.0
 	github.com/openmtm/openmtm/services/platform v0.0.0
+	github.com/openmtm/openmtm/services/reference v0.0.0
 	github.com/openmtm/openmtm/services/scheduling v0.0.0
 	github.com/openmtm/openmtm/services/targeting v0.0.0
 	github.com/spf13/cobra v1.10.2
@@ -46,7 +47,6 @@ require (
 	github.com/nats-io/nkeys v0.4.16 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
-	github.com/openmtm/openmtm/services/reference v0.0.0 // indirect
 	github.com/pressly/goose/v3 v3.29.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/sethvargo/go-retry v0.5.0 // indirect

@@ -18,7 +18,7 @@ type WorkerConfig struct {
 	// BatchSize is how many members one transaction evaluates (500).
 	BatchSize int
 	// Lease is how long a run stays with a worker that stopped renewing it
-	// before another may take it over (2 minutes). Each batch renews it.
+	// before another may take it over (1 minute). Each batch renews it.
 	Lease time.Duration
 	// Poll is how often the worker looks for due schedules and for runs
 	// other replicas started or abandoned (30 seconds).
@@ -45,7 +45,7 @@ func (a *App) NewWorker(cfg WorkerConfig) (*Worker, error) {
 		cfg.BatchSize = 500
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = 2 * time.Minute
+		cfg.Lease = time.Minute
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 30 * time.Second

@@ -108,6 +108,7 @@ func runProto(r domain.EvaluationRun) *eligibilityv1.EvaluationRun {
 		Error:           r.Error,
 		CreateTime:      timestamp(r.CreatedAt),
 		EndTime:         timestamp(r.EndedAt),
+		Incremental:     r.Incremental,
 	}
 }
 

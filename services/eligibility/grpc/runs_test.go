@@ -50,7 +50,7 @@ func TestStartEvaluationRun(t *testing.T) {
 			}
 			want := &eligibilityv1.EvaluationRun{
 				Name: got.GetName(), ContractYear: 2025, AsOf: date(2025, 6, 15),
-				State: eligibilityv1.RunState_RUN_STATE_PENDING, CreateTime: timestamppb.New(now),
+				State: eligibilityv1.RunState_RUN_STATE_PENDING, CreateTime: timestamppb.New(now), Incremental: true,
 			}
 			if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
 				t.Errorf("run (-want +got):\n%s", diff)

@@ -2890,7 +2890,10 @@ type EvaluationRun struct {
 	// Start time.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// End time.
-	EndTime       *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	EndTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// Whether the run evaluates only members whose data changed (and those
+	// not yet evaluated in the contract year).
+	Incremental   bool `protobuf:"varint,11,opt,name=incremental,proto3" json:"incremental,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2993,6 +2996,13 @@ func (x *EvaluationRun) GetEndTime() *timestamppb.Timestamp {
 		return x.EndTime
 	}
 	return nil
+}
+
+func (x *EvaluationRun) GetIncremental() bool {
+	if x != nil {
+		return x.Incremental
+	}
+	return false
 }
 
 // Request for StartEvaluationRun.
@@ -4469,7 +4479,7 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12#\n" +
 	"\rcontract_year\x18\x02 \x01(\x05R\fcontractYear\x12*\n" +
 	"\x05as_of\x18\x03 \x01(\v2\x15.openmtm.type.v1.DateR\x04asOf\x12\x19\n" +
-	"\brule_set\x18\x04 \x01(\tR\aruleSet\"\xa9\x03\n" +
+	"\brule_set\x18\x04 \x01(\tR\aruleSet\"\xcb\x03\n" +
 	"\rEvaluationRun\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12#\n" +
 	"\rcontract_year\x18\x02 \x01(\x05R\fcontractYear\x12*\n" +
@@ -4482,7 +4492,8 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x125\n" +
 	"\bend_time\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"\xa6\x01\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x12 \n" +
+	"\vincremental\x18\v \x01(\bR\vincremental\"\xa6\x01\n" +
 	"\x19StartEvaluationRunRequest\x12\x16\n" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12#\n" +
 	"\rcontract_year\x18\x02 \x01(\x05R\fcontractYear\x12*\n" +
