@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
@@ -24,6 +25,13 @@ func (db *DB) Migrate(ctx context.Context, name string, fsys fs.FS) error {
 			return err
 		}
 		defer unlock()
+	} else {
+		// A SQLite file belongs to one process (the all-in-one binary), so
+		// a lock per file in the process keeps two handles from migrating
+		// it at once.
+		mu, _ := sqliteMigrations.LoadOrStore(db.file, new(sync.Mutex))
+		mu.(*sync.Mutex).Lock()
+		defer mu.(*sync.Mutex).Unlock()
 	}
 	dialect := goose.DialectSQLite3
 	if db.d == Postgres {
@@ -40,6 +48,8 @@ func (db *DB) Migrate(ctx context.Context, name string, fsys fs.FS) error {
 	}
 	return nil
 }
+
+var sqliteMigrations sync.Map // file → *sync.Mutex
 
 // lockMigrations makes replicas starting together take turns on one
 // schema's migrations. It waits on a session advisory lock (no polling, so

@@ -32,6 +32,8 @@ type DB struct {
 	querier
 	db     *sql.DB
 	schema string
+	// file is the SQLite database file ("" on PostgreSQL).
+	file string
 }
 
 // Open connects to the database named by url for one schema (a service name,
@@ -43,14 +45,17 @@ func Open(ctx context.Context, url, schema string) (*DB, error) {
 		return nil, fmt.Errorf("store: schema %q: want lower case letters, digits and _", schema)
 	}
 	var (
-		db  *sql.DB
-		d   Dialect
-		err error
+		db   *sql.DB
+		d    Dialect
+		file string
+		err  error
 	)
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
 		d = SQLite
-		db, err = openSQLite(strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//"), schema)
+		dir := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+		file = filepath.Join(dir, schema+".db")
+		db, err = openSQLite(dir, schema)
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		d = Postgres
 		db, err = openPostgres(ctx, url, schema)
@@ -64,7 +69,7 @@ func Open(ctx context.Context, url, schema string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: ping %s schema %s: %w", d, schema, err)
 	}
-	return &DB{querier: querier{c: db, d: d}, db: db, schema: schema}, nil
+	return &DB{querier: querier{c: db, d: d}, db: db, schema: schema, file: file}, nil
 }
 
 func openSQLite(dir, schema string) (*sql.DB, error) {
