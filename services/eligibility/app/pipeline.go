@@ -29,7 +29,7 @@ type readBatch struct {
 // so that with the caller's recording three stages share the cores.
 func (w *Worker) evaluateAhead(ctx context.Context, r domain.EvaluationRun, rules domain.Rules, out chan<- evaluatedBatch) {
 	defer close(out)
-	read := make(chan readBatch, 1)
+	read := make(chan readBatch, 2)
 	go w.readAhead(ctx, r, dataSince(rules, r.AsOf), read)
 	defer func() {
 		for range read { // let the reader finish

@@ -19,7 +19,9 @@ import (
 var ErrRunLost = errors.New("evaluation run is held by another worker")
 
 // MemberRecords is what evaluating one member reads: the member, and their
-// paid claims and diagnoses dated in the rules' longest window.
+// paid claims and diagnoses dated in the rules' longest window. For an
+// evaluation run the repository may fill in only the fields evaluation
+// reads (no names or contact details; no NDC, quantity or NPIs).
 type MemberRecords struct {
 	Member    domain.Member
 	Claims    []domain.Claim

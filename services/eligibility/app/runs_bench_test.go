@@ -42,11 +42,7 @@ func BenchmarkWorkerRun(b *testing.B) {
 	if _, err := synth.Generate(ctx, synth.Config{Members: members, Seed: 1}, ref, dir, nil); err != nil {
 		b.Fatal(err)
 	}
-	dbDir := b.TempDir()
-	if d := os.Getenv("XX_KEEP"); d != "" {
-		dbDir = d
-	}
-	db, err := pstore.Open(ctx, "sqlite:"+dbDir, "eligibility")
+	db, err := pstore.Open(ctx, "sqlite:"+b.TempDir(), "eligibility")
 	if err != nil {
 		b.Fatal(err)
 	}

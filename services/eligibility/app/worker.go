@@ -63,7 +63,8 @@ func (a *App) NewWorker(cfg WorkerConfig) (*Worker, error) {
 
 // Run works until ctx ends: at start, whenever a run is started in this
 // process, and at every poll. A run in progress when ctx ends stops after
-// its current batch and is left for the next worker.
+// the batch it is recording commits, and is released for the next worker
+// (another replica's, or this service's after a restart) to go on with.
 func (w *Worker) Run(ctx context.Context) error {
 	tick := time.NewTicker(w.cfg.Poll)
 	defer tick.Stop()
@@ -132,7 +133,7 @@ func (w *Worker) execute(ctx context.Context, r domain.EvaluationRun) error {
 		return w.stop(ctx, r, err)
 	}
 	readCtx, cancelRead := context.WithCancel(ctx)
-	batches := make(chan evaluatedBatch, 1)
+	batches := make(chan evaluatedBatch, 2)
 	go w.evaluateAhead(readCtx, r, rules, batches)
 	defer func() {
 		cancelRead()
@@ -150,7 +151,9 @@ func (w *Worker) execute(ctx context.Context, r domain.EvaluationRun) error {
 		next.Progress(int64(len(b.ds)), b.eligible, b.last)
 		now := w.app.now()
 		next.LeaseUntil = now.Add(w.cfg.Lease)
-		if err := w.app.repo.RecordRunBatch(ctx, next, b.ds, now, enroll); err != nil {
+		// A batch under way commits even when ctx ends (it takes a moment):
+		// shutting down loses no work.
+		if err := w.app.repo.RecordRunBatch(context.WithoutCancel(ctx), next, b.ds, now, enroll); err != nil {
 			return w.stop(ctx, r, err)
 		}
 		r = next

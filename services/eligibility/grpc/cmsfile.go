@@ -5,20 +5,15 @@ import (
 
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
-	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // ExportCmsFile streams the CMS beneficiary-level MTM file of a contract
 // year: one record per member enrolled during the year.
 func (s *Server) ExportCmsFile(req *eligibilityv1.ExportCmsFileRequest, stream grpc.ServerStreamingServer[eligibilityv1.CmsBeneficiaryRecord]) error {
 	ctx := stream.Context()
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), readers)
 	if err != nil {
-		return err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), readers...); err != nil {
 		return err
 	}
 	cy, err := year("contract_year", req.GetContractYear(), s.app.Today())

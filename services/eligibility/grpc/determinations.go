@@ -9,21 +9,16 @@ import (
 	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/eligibility/events"
-	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // EvaluateMember evaluates one member now and records the determination.
 func (s *Server) EvaluateMember(ctx context.Context, req *eligibilityv1.EvaluateMemberRequest) (*eligibilityv1.Determination, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/members/{member}", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), writers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), writers...); err != nil {
 		return nil, err
 	}
 	asOf, err := optionalDate("as_of", req.GetAsOf(), s.app.Today())
@@ -46,11 +41,8 @@ func (s *Server) EvaluateMember(ctx context.Context, req *eligibilityv1.Evaluate
 
 // GetDetermination reads one determination.
 func (s *Server) GetDetermination(ctx context.Context, req *eligibilityv1.GetDeterminationRequest) (*eligibilityv1.Determination, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/members/{member}/determinations/{determination}", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/members/{member}/determinations/{determination}", req.GetName(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), readers...); err != nil {
 		return nil, err
 	}
 	d, err := s.app.GetDetermination(ctx, ids[0], ids[1], ids[2])

@@ -6,21 +6,16 @@ import (
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
-	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // GetEnrollment reads a member's MTM enrollment record for a program year.
 func (s *Server) GetEnrollment(ctx context.Context, req *eligibilityv1.GetEnrollmentRequest) (*eligibilityv1.Enrollment, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/members/{member}/enrollment", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/members/{member}/enrollment", req.GetName(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), readers...); err != nil {
 		return nil, err
 	}
 	py, err := year("program_year", req.GetProgramYear(), s.app.Today())
@@ -36,11 +31,8 @@ func (s *Server) GetEnrollment(ctx context.Context, req *eligibilityv1.GetEnroll
 
 // OptOutMember records a member's opt-out with a CMS reason.
 func (s *Server) OptOutMember(ctx context.Context, req *eligibilityv1.OptOutMemberRequest) (*eligibilityv1.Enrollment, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/members/{member}", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), writers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), writers...); err != nil {
 		return nil, err
 	}
 	on, err := optionalDate("opted_out_on", req.GetOptedOutOn(), s.app.Today())
@@ -64,11 +56,8 @@ func (s *Server) OptOutMember(ctx context.Context, req *eligibilityv1.OptOutMemb
 
 // ListEnrollments lists a plan's enrollment records of a program year.
 func (s *Server) ListEnrollments(ctx context.Context, req *eligibilityv1.ListEnrollmentsRequest) (*eligibilityv1.ListEnrollmentsResponse, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), readers...); err != nil {
 		return nil, err
 	}
 	py, err := year("program_year", req.GetProgramYear(), s.app.Today())

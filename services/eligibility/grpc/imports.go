@@ -10,9 +10,7 @@ import (
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/intake"
-	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/errs"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 type importStream = grpc.ClientStreamingServer[eligibilityv1.ImportRequest, eligibilityv1.ImportSummary]
@@ -47,11 +45,8 @@ func importFile(stream importStream, defaultName string, run importFunc) error {
 		}
 		return err
 	}
-	ids, err := resource.Parse("parent", "plans/{plan}", first.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}", first.GetParent(), writers)
 	if err != nil {
-		return err
-	}
-	if err := auth.Authorize(ctx, first.GetParent(), writers...); err != nil {
 		return err
 	}
 	name := first.GetFileName()

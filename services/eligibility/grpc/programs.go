@@ -7,19 +7,14 @@ import (
 
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
-	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // CreateProgram creates one of a plan's programs.
 func (s *Server) CreateProgram(ctx context.Context, req *eligibilityv1.CreateProgramRequest) (*eligibilityv1.Program, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), writers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), writers...); err != nil {
 		return nil, err
 	}
 	if req.GetProgram() == nil {
@@ -35,11 +30,8 @@ func (s *Server) CreateProgram(ctx context.Context, req *eligibilityv1.CreatePro
 
 // GetProgram reads a program.
 func (s *Server) GetProgram(ctx context.Context, req *eligibilityv1.GetProgramRequest) (*eligibilityv1.Program, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/programs/{program}", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/programs/{program}", req.GetName(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), readers...); err != nil {
 		return nil, err
 	}
 	p, err := s.app.GetProgram(ctx, ids[0], ids[1])
@@ -51,14 +43,7 @@ func (s *Server) GetProgram(ctx context.Context, req *eligibilityv1.GetProgramRe
 
 // ListPrograms lists a plan's programs in program id order.
 func (s *Server) ListPrograms(ctx context.Context, req *eligibilityv1.ListProgramsRequest) (*eligibilityv1.ListProgramsResponse, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
-	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), readers...); err != nil {
-		return nil, err
-	}
-	page, err := paging.Parse(req.GetPageSize(), req.GetPageToken())
+	ids, page, err := listAccess(ctx, "plans/{plan}", req.GetParent(), req.GetPageSize(), req.GetPageToken(), readers)
 	if err != nil {
 		return nil, err
 	}

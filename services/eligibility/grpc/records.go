@@ -63,11 +63,24 @@ func (s *Server) ListDiagnoses(ctx context.Context, req *eligibilityv1.ListDiagn
 // memberPage checks a member-scoped List request: the parent, the caller's
 // right to read it, and the page.
 func memberPage(ctx context.Context, parent string, size int32, token string) ([]string, paging.Page, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}/members/{member}", parent)
+	return listAccess(ctx, "plans/{plan}/members/{member}", parent, size, token, readers)
+}
+
+// access parses a request's resource name (field) against pattern and
+// checks that the caller may act on it with one of roles: the prologue of
+// every handler.
+func access(ctx context.Context, field, pattern, name string, roles []auth.Role) ([]string, error) {
+	ids, err := resource.Parse(field, pattern, name)
 	if err != nil {
-		return nil, paging.Page{}, err
+		return nil, err
 	}
-	if err := auth.Authorize(ctx, parent, readers...); err != nil {
+	return ids, auth.Authorize(ctx, name, roles...)
+}
+
+// listAccess is access for a List request's parent, with its page.
+func listAccess(ctx context.Context, pattern, parent string, size int32, token string, roles []auth.Role) ([]string, paging.Page, error) {
+	ids, err := access(ctx, "parent", pattern, parent, roles)
+	if err != nil {
 		return nil, paging.Page{}, err
 	}
 	page, err := paging.Parse(size, token)

@@ -21,11 +21,8 @@ import (
 // fields are written as a rules file first, so both are checked against the
 // bounds by the same code.
 func (s *Server) CreateRuleSet(ctx context.Context, req *eligibilityv1.CreateRuleSetRequest) (*eligibilityv1.RuleSet, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}/programs/{program}", req.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}/programs/{program}", req.GetParent(), writers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), writers...); err != nil {
 		return nil, err
 	}
 	in := req.GetRuleSet()
@@ -69,11 +66,8 @@ func (s *Server) GetRuleSet(ctx context.Context, req *eligibilityv1.GetRuleSetRe
 
 // ListRuleSets lists a program's rule set versions, newest first.
 func (s *Server) ListRuleSets(ctx context.Context, req *eligibilityv1.ListRuleSetsRequest) (*eligibilityv1.ListRuleSetsResponse, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}/programs/{program}", req.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}/programs/{program}", req.GetParent(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), readers...); err != nil {
 		return nil, err
 	}
 	if req.GetContractYear() < 0 {

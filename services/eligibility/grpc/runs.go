@@ -16,11 +16,8 @@ import (
 
 // StartEvaluationRun starts a plan-wide evaluation and returns it PENDING.
 func (s *Server) StartEvaluationRun(ctx context.Context, req *eligibilityv1.StartEvaluationRunRequest) (*eligibilityv1.EvaluationRun, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), writers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), writers...); err != nil {
 		return nil, err
 	}
 	asOf, err := optionalDate("as_of", req.GetAsOf(), s.app.Today())
@@ -39,11 +36,8 @@ func (s *Server) StartEvaluationRun(ctx context.Context, req *eligibilityv1.Star
 
 // GetEvaluationRun reads a run and its progress.
 func (s *Server) GetEvaluationRun(ctx context.Context, req *eligibilityv1.GetEvaluationRunRequest) (*eligibilityv1.EvaluationRun, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/evaluationRuns/{run}", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/evaluationRuns/{run}", req.GetName(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), readers...); err != nil {
 		return nil, err
 	}
 	r, err := s.app.GetEvaluationRun(ctx, ids[0], ids[1])
@@ -55,11 +49,8 @@ func (s *Server) GetEvaluationRun(ctx context.Context, req *eligibilityv1.GetEva
 
 // GetEvaluationSchedule reads a plan's schedule.
 func (s *Server) GetEvaluationSchedule(ctx context.Context, req *eligibilityv1.GetEvaluationScheduleRequest) (*eligibilityv1.EvaluationSchedule, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/evaluationSchedule", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/evaluationSchedule", req.GetName(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), readers...); err != nil {
 		return nil, err
 	}
 	sc, err := s.app.GetEvaluationSchedule(ctx, ids[0])

@@ -17,7 +17,6 @@ import (
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // Server implements EligibilityService. RPCs a later issue builds answer
@@ -43,11 +42,8 @@ var (
 
 // UpsertMember creates or replaces a member.
 func (s *Server) UpsertMember(ctx context.Context, req *eligibilityv1.UpsertMemberRequest) (*eligibilityv1.Member, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
+	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), writers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), writers...); err != nil {
 		return nil, err
 	}
 	if req.GetMember() == nil {
@@ -62,11 +58,8 @@ func (s *Server) UpsertMember(ctx context.Context, req *eligibilityv1.UpsertMemb
 
 // GetMember reads a member.
 func (s *Server) GetMember(ctx context.Context, req *eligibilityv1.GetMemberRequest) (*eligibilityv1.Member, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/members/{member}", req.GetName())
+	ids, err := access(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), readers)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), readers...); err != nil {
 		return nil, err
 	}
 	m, err := s.app.GetMember(ctx, ids[0], ids[1])
@@ -78,14 +71,7 @@ func (s *Server) GetMember(ctx context.Context, req *eligibilityv1.GetMemberRequ
 
 // ListMembers lists a plan's members.
 func (s *Server) ListMembers(ctx context.Context, req *eligibilityv1.ListMembersRequest) (*eligibilityv1.ListMembersResponse, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
-	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), readers...); err != nil {
-		return nil, err
-	}
-	page, err := paging.Parse(req.GetPageSize(), req.GetPageToken())
+	ids, page, err := listAccess(ctx, "plans/{plan}", req.GetParent(), req.GetPageSize(), req.GetPageToken(), readers)
 	if err != nil {
 		return nil, err
 	}

@@ -37,9 +37,10 @@ func recordDeterminations(ctx context.Context, tx *store.Tx, ds []domain.Determi
 		}
 		sds[i] = domain.RecordedDetermination{ID: id.String(), CreatedAt: created, Determination: d}
 	}
-	if err := insertDeterminations(ctx, tx, sds); err != nil {
-		return nil, false, err
-	}
+	// Encoding the bodies (kilobytes of evidence each) overlaps the
+	// enrollment statements; the determinations are inserted last.
+	bodies := make(chan []string, 1)
+	go func() { bodies <- encodeBodies(sds) }()
 	current, err := getEnrollments(ctx, tx, ds)
 	if err != nil {
 		return nil, false, err
@@ -87,21 +88,35 @@ func recordDeterminations(ctx context.Context, tx *store.Tx, ds []domain.Determi
 	if err := clearChanged(ctx, tx, ds); err != nil {
 		return nil, false, err
 	}
+	if err := insertDeterminations(ctx, tx, sds, <-bodies); err != nil {
+		return nil, false, err
+	}
 	return sds, wrote, nil
 }
 
-func insertDeterminations(ctx context.Context, tx *store.Tx, sds []domain.RecordedDetermination) error {
+// encodeBodies returns the JSON body of each determination.
+func encodeBodies(sds []domain.RecordedDetermination) []string {
+	out := make([]string, len(sds))
+	var buf []byte
+	for i, sd := range sds {
+		d := sd.Determination
+		buf = appendBody(buf[:0], determinationBody{d.Criteria, d.Diseases, d.MaintenanceDrugCount, d.ProjectedAnnualCostCents})
+		out[i] = string(buf)
+	}
+	return out
+}
+
+func insertDeterminations(ctx context.Context, tx *store.Tx, sds []domain.RecordedDetermination, bodies []string) error {
 	const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	for len(sds) > 0 {
-		chunk := sds[:min(len(sds), determinationBatch)]
-		sds = sds[len(chunk):]
-		args := make([]any, 0, 10*len(chunk))
-		var buf []byte
-		for _, sd := range chunk {
+		n := min(len(sds), determinationBatch)
+		chunk, chunkBodies := sds[:n], bodies[:n]
+		sds, bodies = sds[n:], bodies[n:]
+		args := make([]any, 0, 10*n)
+		for i, sd := range chunk {
 			d := sd.Determination
-			buf = appendBody(buf[:0], determinationBody{d.Criteria, d.Diseases, d.MaintenanceDrugCount, d.ProjectedAnnualCostCents})
 			args = append(args, sd.ID, d.PlanID, d.MemberID, d.ContractYear, d.AsOf.String(), d.RuleSet,
-				d.Eligible, d.Reason, string(buf), sd.CreatedAt.UnixMicro())
+				d.Eligible, d.Reason, chunkBodies[i], sd.CreatedAt.UnixMicro())
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO determinations (id, plan_id, member_id, contract_year, as_of,
 			rule_set, eligible, reason, body, created_at) VALUES `+row+strings.Repeat(", "+row, len(chunk)-1),

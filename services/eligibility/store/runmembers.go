@@ -1,11 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/openmtm/openmtm/services/eligibility/app"
@@ -30,25 +28,11 @@ func runMembersWhere(r domain.EvaluationRun) (string, []any) {
 
 // RunMembers reads the next batch of run r: up to limit members after
 // r.LastMemberID in member id order, with their paid claims and diagnoses
-// dated from since to r.AsOf. Three queries serve the whole batch.
+// dated from since to r.AsOf, as far as evaluation reads them. Three
+// queries serve the whole batch.
 func (s *Store) RunMembers(ctx context.Context, r domain.EvaluationRun, since civil.Date, limit int) ([]app.MemberRecords, error) {
-	where, args := runMembersWhere(r)
-	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE `+where+`
-		AND m.member_id > ? ORDER BY m.member_id LIMIT ?`, append(args, r.LastMemberID, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("read run members: %w", err)
-	}
-	var out []app.MemberRecords
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, app.MemberRecords{Member: m})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	out, err := s.runMemberRows(ctx, r, limit)
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
 	index := make(map[string]int, len(out))
@@ -71,6 +55,48 @@ func (s *Store) RunMembers(ctx context.Context, r domain.EvaluationRun, since ci
 	}
 	if err := s.runDiagnoses(ctx, r.PlanID, members, margs, since, r.AsOf, out, index); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// runMemberRows reads the next members of a batch: the fields evaluation
+// reads (ids, birth date, coverage, flags). Names, MBI and contact details
+// are left out: a run has no use for them, and PHI not read cannot leak.
+func (s *Store) runMemberRows(ctx context.Context, r domain.EvaluationRun, limit int) ([]app.MemberRecords, error) {
+	where, args := runMembersWhere(r)
+	rows, err := s.db.Query(ctx, `SELECT member_id, birth_date, coverage_start, coverage_end, ltc, dmp_at_risk, hospice
+		FROM members m WHERE `+where+` AND m.member_id > ? ORDER BY m.member_id LIMIT ?`,
+		append(args, r.LastMemberID, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("read run members: %w", err)
+	}
+	defer rows.Close()
+	out := make([]app.MemberRecords, 0, limit)
+	var (
+		birth, start sql.RawBytes
+		end          sql.NullString
+		dates        rowReader
+	)
+	for rows.Next() {
+		m := domain.Member{PlanID: r.PlanID}
+		if err := rows.Scan(&m.MemberID, &birth, &start, &end, &m.LTC, &m.DMPAtRisk, &m.Hospice); err != nil {
+			return nil, fmt.Errorf("read run members: %w", err)
+		}
+		if m.BirthDate, err = dates.date(birth); err == nil {
+			m.CoverageStart, err = dates.date(start)
+		}
+		if err == nil && end.Valid {
+			var d civil.Date
+			d, err = civil.Parse(end.String)
+			m.CoverageEnd = &d
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read run member %s: %w", m.MemberID, err)
+		}
+		out = append(out, app.MemberRecords{Member: m})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read run members: %w", err)
 	}
 	return out, nil
 }
@@ -164,70 +190,4 @@ func (s *Store) runDiagnoses(ctx context.Context, planID, members string, margs 
 		return fmt.Errorf("read run diagnoses: %w", err)
 	}
 	return nil
-}
-
-// rowReader turns the repeating columns of a batch's rows into values
-// without allocating for each row: rows come in member order, and dates and
-// names repeat.
-type rowReader struct {
-	lastMember string
-	lastIndex  int
-	lastOK     bool
-	dates      map[string]civil.Date
-	names      map[string]string
-}
-
-// member finds the batch index of the member a row belongs to.
-func (r *rowReader) member(raw sql.RawBytes, index map[string]int) (int, bool) {
-	if r.lastMember == "" || string(raw) != r.lastMember {
-		r.lastMember = string(raw)
-		r.lastIndex, r.lastOK = index[r.lastMember]
-	}
-	return r.lastIndex, r.lastOK
-}
-
-// claim reads "claim_id fill_date total_cost generic_name".
-func (r *rowReader) claim(raw sql.RawBytes) (domain.Claim, error) {
-	id, rest, ok1 := bytes.Cut(raw, []byte{' '})
-	fill, rest, ok2 := bytes.Cut(rest, []byte{' '})
-	cost, name, ok3 := bytes.Cut(rest, []byte{' '})
-	if !ok1 || !ok2 || !ok3 {
-		return domain.Claim{}, fmt.Errorf("claim row %q is not id, date, cost and name", id)
-	}
-	c := domain.Claim{ClaimID: string(id), GenericName: r.intern(name)}
-	var err error
-	if c.FillDate, err = r.date(fill); err != nil {
-		return c, err
-	}
-	if c.TotalCost, err = strconv.ParseInt(string(cost), 10, 64); err != nil {
-		return c, fmt.Errorf("claim %s total_cost: %w", c.ClaimID, err)
-	}
-	return c, nil
-}
-
-func (r *rowReader) date(raw []byte) (civil.Date, error) {
-	if d, ok := r.dates[string(raw)]; ok {
-		return d, nil
-	}
-	d, err := civil.Parse(string(raw))
-	if err != nil {
-		return 0, err
-	}
-	if r.dates == nil {
-		r.dates = make(map[string]civil.Date, 400)
-	}
-	r.dates[string(raw)] = d
-	return d, nil
-}
-
-func (r *rowReader) intern(raw []byte) string {
-	if s, ok := r.names[string(raw)]; ok {
-		return s
-	}
-	if r.names == nil {
-		r.names = make(map[string]string, 256)
-	}
-	s := string(raw)
-	r.names[s] = s
-	return s
 }
