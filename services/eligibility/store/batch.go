@@ -16,10 +16,8 @@ const batchRows = 500
 // touches rows whose values differ and returns the member id of every row
 // it inserted or changed, so an import knows what changed.
 type upsert struct {
-	table   string
-	columns []string
-	// pgTypes are the PostgreSQL array types of the columns, for unnest.
-	pgTypes  []string
+	table    string
+	columns  []string
 	conflict []string // the key
 	update   []string // columns a later row replaces
 	// sticky columns keep true once true (a reversed claim stays reversed).
@@ -29,32 +27,28 @@ type upsert struct {
 	flag string
 }
 
-// sql is the statement for rows rows. On PostgreSQL the rows travel as one
-// array per column through unnest: a handful of parameters instead of
-// thousands, which the driver encodes and the server parses far faster.
-func (u upsert) sql(d store.Dialect, rows int) string {
+// sql is the multi-row INSERT of rows rows, for SQLite.
+func (u upsert) sql(rows int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "INSERT INTO %s (%s) ", u.table, strings.Join(u.columns, ", "))
-	if d == store.Postgres {
-		arrays := make([]string, len(u.pgTypes))
-		for i, t := range u.pgTypes {
-			arrays[i] = "?::" + t + "[]"
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", u.table, strings.Join(u.columns, ", "))
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(u.columns)), ", ") + ")"
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "SELECT * FROM unnest(%s)", strings.Join(arrays, ", "))
-	} else {
-		b.WriteString("VALUES ")
-		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(u.columns)), ", ") + ")"
-		for i := range rows {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(row)
-		}
+		b.WriteString(row)
 	}
-	fmt.Fprintf(&b, " ON CONFLICT (%s) DO ", strings.Join(u.conflict, ", "))
+	b.WriteString(u.onConflict())
+	return b.String()
+}
+
+// onConflict is the ON CONFLICT ... RETURNING tail both databases share:
+// replace a row only when its values differ, keep sticky flags true, and
+// return the member id and flag of every row inserted or changed.
+func (u upsert) onConflict() string {
+	tail := fmt.Sprintf(" ON CONFLICT (%s) DO ", strings.Join(u.conflict, ", "))
 	if len(u.update) == 0 && len(u.sticky) == 0 {
-		b.WriteString("NOTHING RETURNING member_id, " + u.flag)
-		return b.String()
+		return tail + "NOTHING RETURNING member_id, " + u.flag
 	}
 	var sets, olds, news []string
 	for _, c := range u.update {
@@ -68,12 +62,12 @@ func (u upsert) sql(d store.Dialect, rows int) string {
 		olds = append(olds, u.table+"."+c)
 		news = append(news, v)
 	}
-	fmt.Fprintf(&b, "UPDATE SET %s WHERE (%s) IS DISTINCT FROM (%s) RETURNING member_id, %s",
+	return tail + fmt.Sprintf("UPDATE SET %s WHERE (%s) IS DISTINCT FROM (%s) RETURNING member_id, %s",
 		strings.Join(sets, ", "), strings.Join(olds, ", "), strings.Join(news, ", "), u.flag)
-	return b.String()
 }
 
-// batcher buffers rows of one upsert and writes them in batches.
+// batcher buffers rows of one upsert and writes them in multi-row
+// statements: the SQLite path (PostgreSQL imports go through copier).
 type batcher struct {
 	u       upsert
 	tx      *store.Tx
@@ -84,7 +78,7 @@ type batcher struct {
 }
 
 func newBatcher(tx *store.Tx, u upsert, changed func(memberID string, flag bool)) *batcher {
-	return &batcher{u: u, tx: tx, full: u.sql(tx.Dialect(), batchRows), changed: changed,
+	return &batcher{u: u, tx: tx, full: u.sql(batchRows), changed: changed,
 		keys: make(map[string]int, batchRows),
 		args: make([]any, 0, batchRows*len(u.columns))}
 }
@@ -111,13 +105,11 @@ func (b *batcher) flush(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	q, args := b.full, b.args
-	if b.tx.Dialect() == store.Postgres {
-		args = columns(b.args, len(b.u.columns))
-	} else if n != batchRows {
-		q = b.u.sql(store.SQLite, n)
+	q := b.full
+	if n != batchRows {
+		q = b.u.sql(n)
 	}
-	rows, err := b.tx.Query(ctx, q, args...)
+	rows, err := b.tx.Query(ctx, q, b.args...)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", b.u.table, err)
 	}
@@ -135,36 +127,4 @@ func (b *batcher) flush(ctx context.Context) error {
 	b.args = b.args[:0]
 	clear(b.keys)
 	return rows.Err()
-}
-
-// columns turns row-major values into one typed slice per column, the
-// arrays unnest reads.
-func columns(args []any, width int) []any {
-	rows := len(args) / width
-	out := make([]any, width)
-	for c := range width {
-		switch args[c].(type) {
-		case string:
-			out[c] = column[string](args, c, width, rows)
-		case int32:
-			out[c] = column[int32](args, c, width, rows)
-		case int64:
-			out[c] = column[int64](args, c, width, rows)
-		case float64:
-			out[c] = column[float64](args, c, width, rows)
-		case bool:
-			out[c] = column[bool](args, c, width, rows)
-		default:
-			panic(fmt.Sprintf("batch: column %d has unsupported type %T", c, args[c]))
-		}
-	}
-	return out
-}
-
-func column[T any](args []any, c, width, rows int) []T {
-	out := make([]T, rows)
-	for r := range rows {
-		out[r] = args[r*width+c].(T)
-	}
-	return out
 }

@@ -14,8 +14,6 @@ var claimsUpsert = upsert{
 	table: "claims",
 	columns: []string{"plan_id", "claim_id", "member_id", "fill_date", "generic_name", "ndc",
 		"days_supply", "quantity", "total_cost", "pharmacy_npi", "prescriber_npi", "reversed"},
-	pgTypes: []string{"text", "text", "text", "text", "text", "text",
-		"int4", "float8", "int8", "text", "text", "bool"},
 	conflict: []string{"plan_id", "claim_id"},
 	update: []string{"member_id", "fill_date", "generic_name", "ndc", "days_supply", "quantity",
 		"total_cost", "pharmacy_npi", "prescriber_npi"},
@@ -28,7 +26,6 @@ var claimsUpsert = upsert{
 var diagnosesUpsert = upsert{
 	table:    "diagnoses",
 	columns:  []string{"plan_id", "member_id", "icd10", "service_date"},
-	pgTypes:  []string{"text", "text", "text", "text"},
 	conflict: []string{"plan_id", "member_id", "icd10", "service_date"},
 	flag:     "FALSE",
 }
@@ -37,9 +34,9 @@ var diagnosesUpsert = upsert{
 // when read fails (a bad row in a file rejected whole), nothing is stored.
 // Rows are keyed by claim id; identical rows change nothing.
 func (s *Store) ImportClaims(ctx context.Context, planID string, read func(put func(domain.Claim) error) error) (app.ImportCounts, error) {
-	return s.importRows(ctx, planID, claimsUpsert, func(b *batcher) error {
+	return s.importRows(ctx, planID, claimsUpsert, func(add rowFunc) error {
 		return read(func(c domain.Claim) error {
-			return b.add(ctx, c.ClaimID, planID, c.ClaimID, c.MemberID, c.FillDate.String(), c.GenericName,
+			return add(c.ClaimID, planID, c.ClaimID, c.MemberID, c.FillDate.String(), c.GenericName,
 				c.NDC, c.DaysSupply, c.Quantity, c.TotalCost, c.PharmacyNPI, c.PrescriberNPI, c.Reversed)
 		})
 	})
@@ -48,27 +45,28 @@ func (s *Store) ImportClaims(ctx context.Context, planID string, read func(put f
 // ImportDiagnoses stores every diagnosis read calls put with, in one
 // transaction, like ImportClaims.
 func (s *Store) ImportDiagnoses(ctx context.Context, planID string, read func(put func(domain.Diagnosis) error) error) (app.ImportCounts, error) {
-	return s.importRows(ctx, planID, diagnosesUpsert, func(b *batcher) error {
+	return s.importRows(ctx, planID, diagnosesUpsert, func(add rowFunc) error {
 		return read(func(d domain.Diagnosis) error {
 			key := d.MemberID + "\x00" + d.ICD10 + "\x00" + d.ServiceDate.String()
-			return b.add(ctx, key, planID, d.MemberID, d.ICD10, d.ServiceDate.String())
+			return add(key, planID, d.MemberID, d.ICD10, d.ServiceDate.String())
 		})
 	})
 }
 
-func (s *Store) importRows(ctx context.Context, planID string, u upsert, write func(*batcher) error) (app.ImportCounts, error) {
+// rowFunc takes one row of an import with its key (the conflict columns
+// joined), in file order.
+type rowFunc func(key string, row ...any) error
+
+func (s *Store) importRows(ctx context.Context, planID string, u upsert, write func(add rowFunc) error) (app.ImportCounts, error) {
+	if s.db.Dialect() == store.Postgres {
+		return s.importCopy(ctx, planID, u, write)
+	}
 	var counts app.ImportCounts
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		counts = app.ImportCounts{}
 		changed := map[string]struct{}{}
-		b := newBatcher(tx, u, func(member string, flag bool) {
-			counts.Stored++
-			if flag {
-				counts.Reversed++
-			}
-			changed[member] = struct{}{}
-		})
-		if err := write(b); err != nil {
+		b := newBatcher(tx, u, countInto(&counts, changed))
+		if err := write(func(key string, row ...any) error { return b.add(ctx, key, row...) }); err != nil {
 			return err
 		}
 		if err := b.flush(ctx); err != nil {
@@ -83,10 +81,20 @@ func (s *Store) importRows(ctx context.Context, planID string, u upsert, write f
 	return counts, nil
 }
 
+// countInto counts a changed row into counts and its member into changed.
+func countInto(counts *app.ImportCounts, changed map[string]struct{}) func(string, bool) {
+	return func(member string, flag bool) {
+		counts.Stored++
+		if flag {
+			counts.Reversed++
+		}
+		changed[member] = struct{}{}
+	}
+}
+
 var changedUpsert = upsert{
 	table:    "changed_members",
 	columns:  []string{"plan_id", "member_id"},
-	pgTypes:  []string{"text", "text"},
 	conflict: []string{"plan_id", "member_id"},
 	flag:     "FALSE",
 }
