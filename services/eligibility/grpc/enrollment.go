@@ -68,7 +68,7 @@ func (s *Server) ListEnrollments(ctx context.Context, req *eligibilityv1.ListEnr
 	if err != nil {
 		return nil, err
 	}
-	var f app.EnrollmentFilter
+	f := app.EnrollmentFilter{Eligible: req.Eligible}
 	for st, p := range statusProto {
 		if p == req.GetStatus() {
 			f.Status = st

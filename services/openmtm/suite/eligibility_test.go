@@ -147,6 +147,10 @@ func TestEligibilityPath(t *testing.T) {
 				if es, _ := list.Body["enrollments"].([]any); len(es) != 2 {
 					t.Errorf("enrolled = %s, want M1 and M2", list.Raw)
 				}
+				notEligible := c.Do(t, "GET", "/v1/plans/acme/enrollments?program_year=2025&eligible=false", acme, nil).Want(t, http.StatusOK)
+				if es, _ := notEligible.Body["enrollments"].([]any); len(es) != 1 || !strings.Contains(notEligible.Raw, "M3") {
+					t.Errorf("not eligible = %s, want M3", notEligible.Raw)
+				}
 			})
 
 			t.Run("opt-out keeps the member out for the year", func(t *testing.T) {

@@ -3715,7 +3715,10 @@ type ListEnrollmentsRequest struct {
 	// Page size.
 	PageSize int32 `protobuf:"varint,6,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
-	PageToken     string `protobuf:"bytes,7,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,7,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only members whose latest determination of the year is (or is not)
+	// eligible, when set.
+	Eligible      *bool `protobuf:"varint,8,opt,name=eligible,proto3,oneof" json:"eligible,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3797,6 +3800,13 @@ func (x *ListEnrollmentsRequest) GetPageToken() string {
 		return x.PageToken
 	}
 	return ""
+}
+
+func (x *ListEnrollmentsRequest) GetEligible() bool {
+	if x != nil && x.Eligible != nil {
+		return *x.Eligible
+	}
+	return false
 }
 
 // Response of ListEnrollments.
@@ -4544,7 +4554,7 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x18prescriber_interventions\x18\r \x01(\x05R\x17prescriberInterventions\"M\n" +
 	"\x14GetEnrollmentRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
-	"\fprogram_year\x18\x02 \x01(\x05R\vprogramYear\"\xe7\x02\n" +
+	"\fprogram_year\x18\x02 \x01(\x05R\vprogramYear\"\x95\x03\n" +
 	"\x16ListEnrollmentsRequest\x12\x16\n" +
 	"\x06parent\x18\x01 \x01(\tR\x06parent\x12!\n" +
 	"\fprogram_year\x18\x02 \x01(\x05R\vprogramYear\x12@\n" +
@@ -4553,7 +4563,9 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\adisease\x18\x05 \x01(\x0e2&.openmtm.eligibility.v1.ChronicDiseaseR\adisease\x12\x1b\n" +
 	"\tpage_size\x18\x06 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\a \x01(\tR\tpageToken\"\x87\x01\n" +
+	"page_token\x18\a \x01(\tR\tpageToken\x12\x1f\n" +
+	"\beligible\x18\b \x01(\bH\x00R\beligible\x88\x01\x01B\v\n" +
+	"\t_eligible\"\x87\x01\n" +
 	"\x17ListEnrollmentsResponse\x12D\n" +
 	"\venrollments\x18\x01 \x03(\v2\".openmtm.eligibility.v1.EnrollmentR\venrollments\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc3\x01\n" +
@@ -4908,6 +4920,7 @@ func file_openmtm_eligibility_v1_eligibility_proto_init() {
 	if File_openmtm_eligibility_v1_eligibility_proto != nil {
 		return
 	}
+	file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
