@@ -38,6 +38,9 @@ func New(ctx context.Context, deps service.Deps) (*Service, error) {
 		return nil, err
 	}
 	ref, err := reference.Default()
+	if deps.ReferenceDir != "" {
+		ref, err = reference.Load(deps.ReferenceDir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("eligibility: reference data: %w", err)
 	}

@@ -46,6 +46,7 @@ func (c *common) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.cfg.NATSNamespace, "nats-namespace", "", "prefix of every subject and stream, to share one NATS server")
 	fs.StringVar(&c.cfg.BootstrapKey, "bootstrap-key", "", "operator API key to create at start (prefer OPENMTM_BOOTSTRAP_KEY: flags show in ps)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.cfg.ReferenceDir, "reference", "", "folder of a plan's reference files replacing the shipped ones (drugs.csv, ndc.csv, icd10_core_diseases.csv, cms_rules.yaml)")
 }
 
 func (c *common) run(ctx context.Context) error {

@@ -41,14 +41,14 @@ type Process struct {
 // Start opens stores and NATS, migrates, builds every service and listens.
 // Run then serves until its context ends. On error, whatever was opened is
 // closed.
-func Start(ctx context.Context, cfg Config, logger *slog.Logger) (p *Process, err error) {
+func Start(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Process, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
-	p = &Process{cfg: cfg, logger: logger, started: time.Now()}
+	p := &Process{cfg: cfg, logger: logger, started: time.Now()}
 	defer func() {
 		if err != nil {
-			p.close()
+			p.close() // p, not the result: a failed Start returns nil
 		}
 	}()
 
@@ -74,7 +74,7 @@ func Start(ctx context.Context, cfg Config, logger *slog.Logger) (p *Process, er
 		if err != nil {
 			return nil, err
 		}
-		svc, err := constructors[name](ctx, service.Deps{DB: db, Bus: b, Logger: logger})
+		svc, err := constructors[name](ctx, service.Deps{DB: db, Bus: b, Logger: logger, ReferenceDir: cfg.ReferenceDir})
 		if err != nil {
 			return nil, err
 		}

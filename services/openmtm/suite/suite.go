@@ -73,6 +73,9 @@ type Config struct {
 	BootstrapKey string
 	// FirstKeyOut, when set and no key exists, receives a new operator key.
 	FirstKeyOut io.Writer
+	// ReferenceDir holds a plan's replacement reference files (drugs.csv,
+	// ndc.csv, icd10_core_diseases.csv, cms_rules.yaml); empty: shipped ones.
+	ReferenceDir string
 }
 
 // Validate reports every problem with the configuration at once.

@@ -224,3 +224,27 @@ func runProcess(t *testing.T, cfg suite.Config) *suite.Process {
 	apitest.Eventually(t, 30*time.Second, "process to be ready", p.Ready)
 	return p
 }
+
+// TestStartFailureCleansUp starts a suite whose eligibility service cannot
+// load its reference data: Start reports it, closes what it opened, and a
+// second Start on the same data folder works.
+func TestStartFailureCleansUp(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := suite.Config{DataDir: dir, Services: suite.ServiceNames(), GRPCAddr: "127.0.0.1:0",
+		ReferenceDir: dir + "/missing"}
+	if _, err := suite.Start(context.Background(), cfg, logging.New(io.Discard, 0)); err == nil ||
+		!strings.Contains(err.Error(), "reference") {
+		t.Fatalf("Start with a missing reference folder = %v, want an error about it", err)
+	}
+	cfg.ReferenceDir = ""
+	p, err := suite.Start(context.Background(), cfg, logging.New(io.Discard, 0))
+	if err != nil {
+		t.Fatalf("second Start on the same folder: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.Run(ctx); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}

@@ -37,6 +37,9 @@ type Deps struct {
 	Bus *bus.Bus
 	// Logger writes JSON logs; never give it PHI.
 	Logger *slog.Logger
+	// ReferenceDir holds a plan's replacements for the shipped clinical
+	// reference files (services/reference); empty means the shipped ones.
+	ReferenceDir string
 }
 
 // Check refuses incomplete dependencies, so a wiring mistake fails at start
