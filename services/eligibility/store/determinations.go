@@ -125,20 +125,7 @@ func (s *Store) ListDeterminations(ctx context.Context, planID, memberID, before
 		q += ` AND id < ?`
 		args = append(args, before)
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list determinations: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.RecordedDetermination
-	for rows.Next() {
-		sd, err := scanDetermination(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sd)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, "list determinations", scanDetermination, q+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
 }
 
 // determinationBody is the part of a determination kept as JSON: read
@@ -152,7 +139,7 @@ type determinationBody struct {
 
 const determinationColumns = `id, plan_id, member_id, contract_year, as_of, rule_set, eligible, reason, body, created_at`
 
-func scanDetermination(row interface{ Scan(...any) error }) (domain.RecordedDetermination, error) {
+func scanDetermination(row scanner) (domain.RecordedDetermination, error) {
 	var (
 		sd          domain.RecordedDetermination
 		asOf, body  string

@@ -101,23 +101,10 @@ func (s *Store) ListEnrollments(ctx context.Context, planID string, year int, f 
 		q += ` AND ',' || diseases || ',' LIKE ?`
 		args = append(args, "%,"+f.Disease+",%")
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY member_id LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list enrollments: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.Enrollment
-	for rows.Next() {
-		e, err := scanEnrollment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, "list enrollments", scanEnrollment, q+` ORDER BY member_id LIMIT ?`, append(args, limit)...)
 }
 
-func scanEnrollment(row interface{ Scan(...any) error }) (domain.Enrollment, error) {
+func scanEnrollment(row scanner) (domain.Enrollment, error) {
 	var (
 		e                                  domain.Enrollment
 		status, optOut, cmrDates, diseases string
@@ -179,19 +166,6 @@ func joinDates(ds []civil.Date) string {
 // MemberEnrollments reads a member's enrollment records of every year,
 // oldest year first.
 func (s *Store) MemberEnrollments(ctx context.Context, planID, memberID string) ([]domain.Enrollment, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+enrollmentColumns+` FROM enrollments
+	return collect(ctx, s.db, "member enrollments", scanEnrollment, `SELECT `+enrollmentColumns+` FROM enrollments
 		WHERE plan_id = ? AND member_id = ? ORDER BY program_year`, planID, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("member enrollments: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.Enrollment
-	for rows.Next() {
-		e, err := scanEnrollment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

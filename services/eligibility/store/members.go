@@ -150,24 +150,8 @@ func (s *Store) GetMember(ctx context.Context, planID, memberID string) (domain.
 // ListMembers returns up to limit members of a plan with ids after after, in
 // member id order.
 func (s *Store) ListMembers(ctx context.Context, planID, after string, limit int) ([]domain.Member, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members
+	return collect(ctx, s.db, "list members", scanMember, `SELECT `+memberColumns+` FROM members
 		WHERE plan_id = ? AND member_id > ? ORDER BY member_id LIMIT ?`, planID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	return out, nil
 }
 
 func getMember(ctx context.Context, q store.Querier, planID, memberID string) (domain.Member, error) {
@@ -179,7 +163,7 @@ func getMember(ctx context.Context, q store.Querier, planID, memberID string) (d
 	return m, err
 }
 
-func scanMember(row interface{ Scan(...any) error }) (domain.Member, error) {
+func scanMember(row scanner) (domain.Member, error) {
 	var (
 		m                          domain.Member
 		birth, start, sex          string

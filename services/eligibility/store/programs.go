@@ -66,27 +66,11 @@ func (s *Store) PartDProgram(ctx context.Context, planID string) (domain.PlanPro
 // ListPrograms returns up to limit programs of a plan with ids after after,
 // in id order.
 func (s *Store) ListPrograms(ctx context.Context, planID, after string, limit int) ([]domain.PlanProgram, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+programColumns+` FROM programs
+	return collect(ctx, s.db, "list programs", scanProgram, `SELECT `+programColumns+` FROM programs
 		WHERE plan_id = ? AND program_id > ? ORDER BY program_id LIMIT ?`, planID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list programs: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.PlanProgram
-	for rows.Next() {
-		p, err := scanProgram(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list programs: %w", err)
-	}
-	return out, nil
 }
 
-func scanProgram(row interface{ Scan(...any) error }) (domain.PlanProgram, error) {
+func scanProgram(row scanner) (domain.PlanProgram, error) {
 	var (
 		p       domain.PlanProgram
 		kind    string

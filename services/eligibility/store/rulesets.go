@@ -90,29 +90,13 @@ func (s *Store) ListRuleSets(ctx context.Context, planID, programID string, cont
 		q += ` AND r.version < ?`
 		args = append(args, before)
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY r.version DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("list rule sets: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.RuleSet
-	for rows.Next() {
-		rs, err := scanRuleSet(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rs)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list rule sets: %w", err)
-	}
-	return out, nil
+	return collect(ctx, s.db, "list rule sets", scanRuleSet, q+` ORDER BY r.version DESC LIMIT ?`, append(args, limit)...)
 }
 
 // scanRuleSet reads a rule set and rebuilds its rules from the normalized
 // settings, compiling a CEL criterion again (a compiled program cannot be
 // stored).
-func scanRuleSet(row interface{ Scan(...any) error }) (domain.RuleSet, error) {
+func scanRuleSet(row scanner) (domain.RuleSet, error) {
 	var (
 		rs                domain.RuleSet
 		r                 domain.Rules

@@ -154,7 +154,7 @@ func (s *Store) RecordRunBatch(ctx context.Context, r domain.EvaluationRun, ds [
 	return nil
 }
 
-func scanRun(row interface{ Scan(...any) error }) (domain.EvaluationRun, error) {
+func scanRun(row scanner) (domain.EvaluationRun, error) {
 	var (
 		r                          domain.EvaluationRun
 		asOf, state                string

@@ -38,21 +38,8 @@ func (s *Store) PutSchedule(ctx context.Context, sc domain.EvaluationSchedule) e
 
 // ListSchedules returns every plan's schedule that has a cron, by plan.
 func (s *Store) ListSchedules(ctx context.Context) ([]domain.EvaluationSchedule, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+scheduleColumns+` FROM evaluation_schedules
+	return collect(ctx, s.db, "list evaluation schedules", scanSchedule, `SELECT `+scheduleColumns+` FROM evaluation_schedules
 		WHERE cron <> '' ORDER BY plan_id`)
-	if err != nil {
-		return nil, fmt.Errorf("list evaluation schedules: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.EvaluationSchedule
-	for rows.Next() {
-		sc, err := scanSchedule(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, rows.Err()
 }
 
 // StartScheduledRun creates r as the run of sc's fire time fire, moving the
@@ -80,7 +67,7 @@ func (s *Store) StartScheduledRun(ctx context.Context, sc domain.EvaluationSched
 	return started, nil
 }
 
-func scanSchedule(row interface{ Scan(...any) error }) (domain.EvaluationSchedule, error) {
+func scanSchedule(row scanner) (domain.EvaluationSchedule, error) {
 	var (
 		sc               domain.EvaluationSchedule
 		cron             string
