@@ -31,7 +31,9 @@ var _ service.Service = (*Service)(nil)
 // New migrates the service's database and wires the service.
 func New(ctx context.Context, deps service.Deps) (*Service, error) {
 	base, err := service.NewBase(ctx, Name, deps, store.Migrations,
-		service.Consumer{Config: events.MembersConsumer, Handler: events.HandleMember})
+		service.Consumer{Config: events.MembersConsumer, Handler: events.HandleMember},
+		service.Consumer{Config: events.EnrollmentsConsumer, Handler: events.HandleEnrolled},
+		service.Consumer{Config: events.OptOutsConsumer, Handler: events.HandleOptedOut})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openmtm/openmtm/services/openmtm/internal/apitest"
 )
@@ -166,6 +167,41 @@ func TestEligibilityPath(t *testing.T) {
 				if e.Body["status"] != "ENROLLMENT_STATUS_OPTED_OUT" {
 					t.Errorf("re-evaluation re-enrolled an opted-out member: %s", e.Raw)
 				}
+			})
+
+			t.Run("targeting worklist follows enrollment", func(t *testing.T) {
+				// M1 enrolled then opted out, M2 enrolled (as of 2025-06-30):
+				// M2 is owed a CMR (60 days) and the TMRs of Q2-Q4; M1 nothing.
+				var items []any
+				apitest.Eventually(t, 30*time.Second, "targeting to list M2's four reviews", func() bool {
+					r := c.Do(t, "GET", "/v1/plans/acme/interventions", acme, nil)
+					items, _ = r.Body["interventions"].([]any)
+					return len(items) == 4
+				})
+				var got []string
+				for _, it := range items {
+					m := it.(map[string]any)
+					due := m["due_on"].(map[string]any)
+					got = append(got, fmt.Sprintf("%s %v-%v-%v", strings.TrimPrefix(m["kind"].(string), "INTERVENTION_KIND_"),
+						due["year"], due["month"], due["day"]))
+					if !strings.Contains(m["name"].(string), "/interventions/M2-") {
+						t.Errorf("worklist holds %v, want only M2's", m["name"])
+					}
+				}
+				if want := "TMR 2025-6-30,CMR 2025-8-29,TMR 2025-9-30,TMR 2025-12-31"; strings.Join(got, ",") != want {
+					t.Errorf("worklist = %v, want %s", got, want)
+				}
+				cancelled := c.Do(t, "GET", "/v1/plans/acme/interventions?state=INTERVENTION_STATE_CANCELLED", acme, nil).Want(t, http.StatusOK)
+				if n, _ := cancelled.Body["interventions"].([]any); len(n) != 4 {
+					t.Errorf("cancelled = %s, want M1's four", cancelled.Raw)
+				}
+				pharmacist := c.CreateKey(t, operator, "plans/acme", "ROLE_PHARMACIST")
+				done := c.Do(t, "POST", "/v1/plans/acme/members/M2:recordReview", pharmacist, map[string]any{
+					"kind": "INTERVENTION_KIND_CMR", "service_date": map[string]any{"year": 2025, "month": 8, "day": 1}}).Want(t, http.StatusOK)
+				if done.Body["state"] != "INTERVENTION_STATE_COMPLETED" {
+					t.Errorf("recorded CMR = %s", done.Raw)
+				}
+				c.Do(t, "GET", "/v1/plans/acme/interventions/M2-CMR-2025", acme, nil).Want(t, http.StatusOK)
 			})
 
 			t.Run("CMS beneficiary file", func(t *testing.T) {

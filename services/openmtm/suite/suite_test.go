@@ -167,7 +167,7 @@ func TestMemberPath(t *testing.T) {
 					t.Fatalf("GET /openapi.json: %v %v", resp, err)
 				}
 				resp.Body.Close()
-				c.Do(t, "GET", "/v1/plans/acme/interventions", acme, nil).Want(t, http.StatusNotImplemented)
+				c.Do(t, "GET", "/v1/plans/acme/adherenceReport", acme, nil).Want(t, http.StatusNotImplemented)
 			})
 		})
 	}

@@ -4,6 +4,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/openmtm/openmtm/services/targeting/domain"
 )
@@ -15,17 +16,22 @@ type Repository interface {
 	// RecordMember stores m and reports whether it was new.
 	RecordMember(ctx context.Context, m domain.SeenMember) (created bool, err error)
 	PlanSummary(ctx context.Context, planID string) (domain.PlanSummary, error)
+	Interventions
 }
 
 // App runs the targeting use cases.
-type App struct{ repo Repository }
+type App struct {
+	repo    Repository
+	now     func() time.Time
+	cmrDays int
+}
 
 // New returns the use cases over repo.
 func New(repo Repository) (*App, error) {
 	if repo == nil {
 		return nil, errors.New("targeting app: nil repository")
 	}
-	return &App{repo: repo}, nil
+	return &App{repo: repo, now: time.Now, cmrDays: domain.DefaultCMROfferDays}, nil
 }
 
 // RecordMember applies a member.upserted event.

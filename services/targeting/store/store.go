@@ -18,14 +18,28 @@ var migrationFiles embed.FS
 // Migrations are the service's own goose migrations.
 var Migrations, _ = fs.Sub(migrationFiles, "migrations")
 
-// Store is the targeting repository over a database or one transaction.
-type Store struct{ q store.Querier }
+// Store is the targeting repository bound to one transaction: event
+// handlers get one for the inbox transaction, RPCs one from InTx.
+type Store struct {
+	q  store.Querier
+	tx *store.Tx
+	db *store.DB
+}
 
 // New returns the repository over a migrated db.
-func New(db *store.DB) *Store { return &Store{q: db} }
+func New(db *store.DB) *Store { return &Store{q: db, db: db} }
 
-// WithTx returns the repository bound to tx (an inbox transaction).
-func WithTx(tx *store.Tx) *Store { return &Store{q: tx} }
+// inTx runs fn with the repository bound to a transaction: the caller's, or
+// a new one.
+func (s *Store) inTx(ctx context.Context, fn func(*Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return fn(WithTx(tx)) })
+}
+
+// WithTx returns the repository bound to tx.
+func WithTx(tx *store.Tx) *Store { return &Store{q: tx, tx: tx} }
 
 // RecordMember stores m; a new member counts once towards its plan.
 func (s *Store) RecordMember(ctx context.Context, m domain.SeenMember) (bool, error) {

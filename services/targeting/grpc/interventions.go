@@ -1,0 +1,121 @@
+package grpc
+
+import (
+	"context"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	targetingv1 "github.com/openmtm/openmtm/gen/openmtm/targeting/v1"
+	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
+	"github.com/openmtm/openmtm/services/platform/auth"
+	"github.com/openmtm/openmtm/services/platform/civil"
+	"github.com/openmtm/openmtm/services/platform/errs"
+	"github.com/openmtm/openmtm/services/platform/paging"
+	"github.com/openmtm/openmtm/services/platform/pbconv"
+	"github.com/openmtm/openmtm/services/platform/resource"
+	"github.com/openmtm/openmtm/services/targeting/domain"
+	"github.com/openmtm/openmtm/services/targeting/publish"
+)
+
+var kindProto = map[domain.InterventionKind]targetingv1.InterventionKind{
+	domain.CMR: targetingv1.InterventionKind_INTERVENTION_KIND_CMR,
+	domain.TMR: targetingv1.InterventionKind_INTERVENTION_KIND_TMR,
+}
+
+var stateProto = map[domain.InterventionState]targetingv1.InterventionState{
+	domain.Open:      targetingv1.InterventionState_INTERVENTION_STATE_OPEN,
+	domain.Completed: targetingv1.InterventionState_INTERVENTION_STATE_COMPLETED,
+	domain.Cancelled: targetingv1.InterventionState_INTERVENTION_STATE_CANCELLED,
+}
+
+// ListInterventions lists a plan's worklist, soonest due first.
+func (s *Server) ListInterventions(ctx context.Context, req *targetingv1.ListInterventionsRequest) (*targetingv1.ListInterventionsResponse, error) {
+	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.Authorize(ctx, req.GetParent(), auth.RoleAnalyst, auth.RolePharmacist); err != nil {
+		return nil, err
+	}
+	if req.GetFinding() != "" || req.GetMeasure() != "" || req.GetLanguage() != "" {
+		return nil, status.Error(codes.Unimplemented, "filters by finding, measure and language are not built yet")
+	}
+	page, err := paging.Parse(req.GetPageSize(), req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	state := domain.Open
+	for st, p := range stateProto {
+		if p == req.GetState() {
+			state = st
+		}
+	}
+	is, last, err := s.app.ListInterventions(ctx, ids[0], state, page)
+	if err != nil {
+		return nil, err
+	}
+	today := civil.Today()
+	resp := &targetingv1.ListInterventionsResponse{NextPageToken: paging.Token(last, last != "")}
+	for _, i := range is {
+		resp.Interventions = append(resp.Interventions, interventionProto(i, today))
+	}
+	return resp, nil
+}
+
+// GetIntervention reads one intervention.
+func (s *Server) GetIntervention(ctx context.Context, req *targetingv1.GetInterventionRequest) (*targetingv1.Intervention, error) {
+	ids, err := resource.Parse("name", "plans/{plan}/interventions/{intervention}", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.Authorize(ctx, req.GetName(), auth.RoleAnalyst, auth.RolePharmacist); err != nil {
+		return nil, err
+	}
+	i, err := s.app.GetIntervention(ctx, ids[0], ids[1])
+	if err != nil {
+		return nil, err
+	}
+	return interventionProto(i, civil.Today()), nil
+}
+
+// RecordReview records a completed CMR or TMR.
+func (s *Server) RecordReview(ctx context.Context, req *targetingv1.RecordReviewRequest) (*targetingv1.Intervention, error) {
+	ids, err := resource.Parse("member", "plans/{plan}/members/{member}", req.GetMember())
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.Authorize(ctx, req.GetMember(), auth.RolePharmacist); err != nil {
+		return nil, err
+	}
+	var kind domain.InterventionKind
+	for k, p := range kindProto {
+		if p == req.GetKind() {
+			kind = k
+		}
+	}
+	if kind == "" {
+		return nil, errs.Invalid(errs.Field("kind", "must be CMR or TMR"))
+	}
+	on, err := civil.Parse(pbconv.DateText(req.GetServiceDate()))
+	if err != nil || on > civil.Today() {
+		return nil, errs.Invalid(errs.Field("service_date", "is required, a calendar date not after today"))
+	}
+	i, err := s.app.RecordReview(ctx, ids[0], ids[1], kind, on)
+	if err != nil {
+		return nil, err
+	}
+	return interventionProto(i, civil.Today()), nil
+}
+
+func interventionProto(i domain.Intervention, today civil.Date) *targetingv1.Intervention {
+	return &targetingv1.Intervention{
+		Name:        publish.InterventionName(i),
+		Member:      &typev1.MemberRef{Name: "plans/" + i.PlanID + "/members/" + i.MemberID},
+		Kind:        kindProto[i.Kind],
+		State:       stateProto[i.State],
+		DueOn:       pbconv.Date(i.DueOn),
+		Overdue:     i.Overdue(today),
+		CompletedOn: pbconv.OptionalDate(i.CompletedOn),
+	}
+}
