@@ -28,7 +28,7 @@ func newRootCmd() *cobra.Command {
 		// a flag on the command line wins.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return bindEnv(cmd.Flags()) },
 	}
-	root.AddCommand(newUpCmd(), newServeCmd(), newKeysCmd(), newImportCmd(), newEligibilityCmd(), newSynthCmd())
+	root.AddCommand(newUpCmd(), newServeCmd(), newKeysCmd(), newImportCmd(), newEligibilityCmd(), newAdherenceCmd(), newSynthCmd())
 	return root
 }
 

@@ -5,19 +5,25 @@ go 1.26.0
 require (
 	github.com/google/go-cmp v0.7.0
 	github.com/openmtm/openmtm/gen v0.0.0
+	github.com/openmtm/openmtm/services/eligibility v0.0.0
 	github.com/openmtm/openmtm/services/platform v0.0.0
+	github.com/openmtm/openmtm/services/reference v0.0.0
+	go.yaml.in/yaml/v3 v3.0.5
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
 )
 
 require (
+	cel.dev/expr v0.25.3 // indirect
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
+	github.com/antlr4-go/antlr/v4 v4.13.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
+	github.com/google/cel-go v0.31.0 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0 // indirect
@@ -53,6 +59,7 @@ require (
 	go.opentelemetry.io/proto/otlp v1.11.0 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/exp v0.0.0-20261014143641-f0251eb4aa3e // indirect
 	golang.org/x/net v0.61.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
@@ -68,5 +75,7 @@ require (
 
 replace (
 	github.com/openmtm/openmtm/gen => ../../gen
+	github.com/openmtm/openmtm/services/eligibility => ../eligibility
 	github.com/openmtm/openmtm/services/platform => ../platform
+	github.com/openmtm/openmtm/services/reference => ../reference
 )

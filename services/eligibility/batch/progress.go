@@ -14,6 +14,7 @@ import (
 // when each phase ends. Standard output carries results only.
 type progress struct {
 	w        io.Writer
+	name     string // the command, in front of every line
 	interval time.Duration
 
 	bytes atomic.Int64 // of the current phase's file, read and handled
@@ -28,7 +29,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, interval time.Duration) *progress {
-	p := &progress{w: w, interval: interval, stop: make(chan struct{})}
+	p := &progress{w: w, name: "eligibility", interval: interval, stop: make(chan struct{})}
 	if interval > 0 {
 		p.done.Go(p.tick)
 	}
@@ -50,7 +51,7 @@ func (p *progress) end(note string) {
 	defer p.mu.Unlock()
 	secs := time.Since(p.start).Seconds()
 	rows := p.rows.Load()
-	line := fmt.Sprintf("eligibility: %s: %s rows in %.1f s (%s rows/s)", p.phase, group(rows), secs, rate(rows, secs))
+	line := fmt.Sprintf("%s: %s: %s rows in %.1f s (%s rows/s)", p.name, p.phase, group(rows), secs, rate(rows, secs))
 	if note != "" {
 		line += "; " + note
 	}
@@ -62,7 +63,7 @@ func (p *progress) end(note string) {
 func (p *progress) say(format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, "eligibility: "+format+"\n", args...)
+	fmt.Fprintf(p.w, p.name+": "+format+"\n", args...)
 }
 
 // close stops the periodic lines.
@@ -88,7 +89,7 @@ func (p *progress) tick() {
 			if p.total > 0 {
 				share = fmt.Sprintf(" %d%% of %s,", min(100, 100*n/p.total), megabytes(p.total))
 			}
-			fmt.Fprintf(p.w, "eligibility: %s:%s %s rows, %s rows/s\n", p.phase, share, group(rows), rate(rows, secs))
+			fmt.Fprintf(p.w, "%s: %s:%s %s rows, %s rows/s\n", p.name, p.phase, share, group(rows), rate(rows, secs))
 		}
 		p.mu.Unlock()
 	}

@@ -141,9 +141,9 @@ func (s Spec) validate() error {
 	return nil
 }
 
-// isESRD reports whether icd10 (upper case, without the dot) is one of the
+// IsESRD reports whether icd10 (upper case, without the dot) is one of the
 // spec's ESRD codes.
-func (s Spec) isESRD(icd10 string) bool {
+func (s Spec) IsESRD(icd10 string) bool {
 	for _, c := range s.ESRDCodes {
 		if c == icd10 {
 			return true

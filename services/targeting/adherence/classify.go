@@ -30,8 +30,9 @@ type Class struct {
 	Drug DrugID
 }
 
-// matters reports whether a fill of this class is kept at all.
-func (c Class) matters() bool { return c.Measures != 0 || c.Insulin || c.SacubitrilValsartan }
+// Relevant reports whether a fill of this class matters to any measure:
+// in a value set, or excluding from one.
+func (c Class) Relevant() bool { return c.Measures != 0 || c.Insulin || c.SacubitrilValsartan }
 
 // maxCached bounds the classifier's memory in a long-running service fed
 // arbitrary generic names; names past it are classified on every call.

@@ -76,16 +76,16 @@ type Status uint8
 // The statuses. Exclusions are reported only for members with a fill of
 // the measure's drugs.
 const (
-	StatusNoFills               Status = iota // no fill of the measure's drugs in the period
-	StatusInDenominator                       // counted: PDC and adherent are set
-	StatusTooFewFills                         // fills on fewer than Spec.MinFillDates dates
-	StatusPeriodTooShort                      // treatment period under Spec.MinTreatmentDays
-	StatusAllInpatient                        // every day of the period was an inpatient day
-	StatusExcludedHospice                     // in hospice
-	StatusExcludedESRD                        // ESRD diagnosis in the year
-	StatusExcludedAge                         // younger than Spec.MinAge
-	StatusExcludedInsulin                     // an insulin fill in the year (diabetes)
-	StatusExcludedSacubitrilValsartan         // a sacubitril/valsartan fill in the year (rasa)
+	StatusNoFills                     Status = iota // no fill of the measure's drugs in the period
+	StatusInDenominator                             // counted: PDC and adherent are set
+	StatusTooFewFills                               // fills on fewer than Spec.MinFillDates dates
+	StatusPeriodTooShort                            // treatment period under Spec.MinTreatmentDays
+	StatusAllInpatient                              // every day of the period was an inpatient day
+	StatusExcludedHospice                           // in hospice
+	StatusExcludedESRD                              // ESRD diagnosis in the year
+	StatusExcludedAge                               // younger than Spec.MinAge
+	StatusExcludedInsulin                           // an insulin fill in the year (diabetes)
+	StatusExcludedSacubitrilValsartan               // a sacubitril/valsartan fill in the year (rasa)
 	numStatuses
 )
 
@@ -144,6 +144,7 @@ type FillUse struct {
 	// inpatient stay it would start in.
 	CountedFrom civil.Date
 	// DaysInPeriod are the days of its supply that fell on treatment days
-	// (after shifts; supply past the period end does not count).
+	// up to the end of the year or of coverage (after shifts and stays;
+	// supply past that end does not count), the as-of date aside.
 	DaysInPeriod int
 }
