@@ -48,7 +48,7 @@ func (f Facts) Diseases() DiseaseSet { return f.Diagnosed | f.DrugImplied }
 // WithMember returns f with the facts taken from the member record: age on
 // f.AsOf and the ltc, dmp_at_risk and hospice flags.
 func (f Facts) WithMember(m Member) Facts {
-	f.Age = ageOn(m.BirthDate, f.AsOf)
+	f.Age = civil.Age(m.BirthDate, f.AsOf)
 	f.LTC, f.DMPAtRisk, f.Hospice = m.LTC, m.DMPAtRisk, m.Hospice
 	return f
 }
@@ -69,17 +69,6 @@ func (f Facts) celFacts() memberFacts {
 		Hospice:              f.Hospice,
 		ContractYear:         int64(f.ContractYear),
 	}
-}
-
-// ageOn returns the age in whole years on day on of someone born on birth.
-func ageOn(birth, on civil.Date) int {
-	by, bm, bd := birth.YMD()
-	y, m, d := on.YMD()
-	age := y - by
-	if m < bm || m == bm && d < bd {
-		age--
-	}
-	return max(age, 0)
 }
 
 // DiseaseSet is a set of disease keys, one bit per key of

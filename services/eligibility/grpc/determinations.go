@@ -25,14 +25,15 @@ func (s *Server) EvaluateMember(ctx context.Context, req *eligibilityv1.Evaluate
 	if err != nil {
 		return nil, err
 	}
-	if y := req.GetContractYear(); y != 0 && (y < 2010 || y > 2100) {
-		return nil, errs.Invalid(errs.Field("contract_year", "must be a year from 2010 to 2100"))
+	cy, err := year("contract_year", req.GetContractYear(), asOf)
+	if err != nil {
+		return nil, err
 	}
 	ref, err := ruleSetRef(ids[0], req.GetRuleSet())
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.app.EvaluateMemberUnder(ctx, ids[0], ids[1], ref, int(req.GetContractYear()), asOf)
+	d, err := s.app.EvaluateMemberUnder(ctx, ids[0], ids[1], ref, cy, asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -24,10 +24,11 @@ func (s *Server) StartEvaluationRun(ctx context.Context, req *eligibilityv1.Star
 	if err != nil {
 		return nil, err
 	}
-	if y := req.GetContractYear(); y != 0 && (y < 2010 || y > 2100) {
-		return nil, errs.Invalid(errs.Field("contract_year", "must be a year from 2010 to 2100"))
+	cy, err := year("contract_year", req.GetContractYear(), asOf)
+	if err != nil {
+		return nil, err
 	}
-	r, err := s.app.StartEvaluationRun(ctx, ids[0], int(req.GetContractYear()), asOf, req.GetIncremental())
+	r, err := s.app.StartEvaluationRun(ctx, ids[0], cy, asOf, req.GetIncremental())
 	if err != nil {
 		return nil, err
 	}

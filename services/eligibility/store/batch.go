@@ -114,17 +114,30 @@ func (b *batcher) flush(ctx context.Context) error {
 		return fmt.Errorf("write %s: %w", b.u.table, err)
 	}
 	defer rows.Close()
+	if err := readChanged(rows, b.changed); err != nil {
+		return fmt.Errorf("write %s: %w", b.u.table, err)
+	}
+	b.args = b.args[:0]
+	clear(b.keys)
+	return nil
+}
+
+// readChanged reports each (member id, flag) row an upsert's RETURNING
+// clause gives back; rows are *sql.Rows or pgx.Rows.
+func readChanged(rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}, changed func(memberID string, flag bool)) error {
 	for rows.Next() {
 		var (
 			member string
 			flag   bool
 		)
 		if err := rows.Scan(&member, &flag); err != nil {
-			return fmt.Errorf("write %s: %w", b.u.table, err)
+			return err
 		}
-		b.changed(member, flag)
+		changed(member, flag)
 	}
-	b.args = b.args[:0]
-	clear(b.keys)
 	return rows.Err()
 }

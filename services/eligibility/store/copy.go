@@ -115,15 +115,8 @@ func (c *copier) merge(ctx context.Context) error {
 		return fmt.Errorf("merge %s: %w", c.u.table, err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var (
-			member string
-			flag   bool
-		)
-		if err := rows.Scan(&member, &flag); err != nil {
-			return fmt.Errorf("merge %s: %w", c.u.table, err)
-		}
-		c.changed(member, flag)
+	if err := readChanged(rows, c.changed); err != nil {
+		return fmt.Errorf("merge %s: %w", c.u.table, err)
 	}
-	return rows.Err()
+	return nil
 }

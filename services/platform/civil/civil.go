@@ -106,3 +106,15 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = v
 	return nil
 }
+
+// Age is the age in whole years on day on of someone born on birth (0 before
+// birth).
+func Age(birth, on Date) int {
+	by, bm, bd := birth.YMD()
+	y, m, d := on.YMD()
+	age := y - by
+	if m < bm || m == bm && d < bd {
+		age--
+	}
+	return max(age, 0)
+}

@@ -59,3 +59,14 @@ func TestText(t *testing.T) {
 		t.Error("2025-02-30 unmarshalled")
 	}
 }
+
+func TestAge(t *testing.T) {
+	t.Parallel()
+	birth, _ := Parse("1950-03-02")
+	for on, want := range map[string]int{"2025-03-01": 74, "2025-03-02": 75, "2025-12-31": 75, "1949-01-01": 0} {
+		d, _ := Parse(on)
+		if got := Age(birth, d); got != want {
+			t.Errorf("Age on %s = %d, want %d", on, got, want)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func (e *Evaluator) Evaluate(p Period, m Member, f Facts, detail bool) ([]Result
 			ip.setRange(int(s.Admit-y0), min(int(s.Discharge-y0), pe))
 		}
 	}
-	young := age(m.BirthDate, ye) < e.spec.MinAge
+	young := civil.Age(m.BirthDate, ye) < e.spec.MinAge
 
 	for _, ms := range Measures {
 		r := &e.results[ms]
@@ -194,15 +194,4 @@ func (e *Evaluator) cursor(drug DrugID) *cursor {
 	}
 	e.cursors = append(e.cursors, cursor{drug: drug})
 	return &e.cursors[len(e.cursors)-1]
-}
-
-// age returns the age in whole years on day on of someone born on birth.
-func age(birth, on civil.Date) int {
-	by, bm, bd := birth.YMD()
-	y, m, d := on.YMD()
-	a := y - by
-	if m < bm || m == bm && d < bd {
-		a--
-	}
-	return a
 }

@@ -184,12 +184,4 @@ type DiagnosisRef struct {
 
 // AgeOn returns the age in whole years on day on of someone born on birth,
 // the age MemberInput wants.
-func AgeOn(birth, on civil.Date) int {
-	by, bm, bd := birth.YMD()
-	y, m, d := on.YMD()
-	age := y - by
-	if m < bm || m == bm && d < bd {
-		age--
-	}
-	return max(age, 0)
-}
+func AgeOn(birth, on civil.Date) int { return civil.Age(birth, on) }
