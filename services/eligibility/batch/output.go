@@ -3,7 +3,6 @@ package batch
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/platform/civil"
+	"github.com/openmtm/openmtm/services/platform/jsonenc"
 )
 
 // evalBlock is how many members one goroutine evaluates and encodes at a
@@ -77,12 +77,12 @@ func (pop *population) evaluate(b []byte, lo, hi int, rules domain.Rules, asOf c
 // exactly its keys in its order; targeting_reason only when eligible.
 func appendResult(b []byte, d domain.Determination, dmp bool) []byte {
 	b = append(b, `{"member_id":`...)
-	b = appendString(b, d.MemberID)
+	b = jsonenc.AppendString(b, d.MemberID)
 	b = append(b, `,"eligible":`...)
 	b = strconv.AppendBool(b, d.Eligible)
 	if d.Eligible && d.Reason != "" {
 		b = append(b, `,"targeting_reason":`...)
-		b = appendString(b, d.Reason)
+		b = jsonenc.AppendString(b, d.Reason)
 	}
 	b = append(b, `,"chronic_diseases":[`...)
 	for i, c := range d.Diseases {
@@ -90,9 +90,9 @@ func appendResult(b []byte, d domain.Determination, dmp bool) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"disease":`...)
-		b = appendString(b, c.Disease)
+		b = jsonenc.AppendString(b, c.Disease)
 		b = append(b, `,"source":`...)
-		b = appendString(b, c.Source)
+		b = jsonenc.AppendString(b, c.Source)
 		b = append(b, '}')
 	}
 	b = append(b, `],"maintenance_drug_count":`...)
@@ -102,20 +102,4 @@ func appendResult(b []byte, d domain.Determination, dmp bool) []byte {
 	b = append(b, `","dmp_at_risk":`...)
 	b = strconv.AppendBool(b, dmp)
 	return append(b, "}\n"...)
-}
-
-// appendString appends s as a JSON string. Member ids, disease keys and
-// codes are letters, digits, '.', '_' and '-', written as they are;
-// anything else goes through encoding/json.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			q, _ := json.Marshal(s) // a string always marshals
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }

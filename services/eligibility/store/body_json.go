@@ -1,10 +1,10 @@
 package store
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/openmtm/openmtm/services/eligibility/domain"
+	"github.com/openmtm/openmtm/services/platform/jsonenc"
 )
 
 // appendBody appends b's JSON to dst: the very bytes json.Marshal writes
@@ -24,7 +24,7 @@ func appendBody(dst []byte, b determinationBody) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"Kind":`...)
-			dst = appendString(dst, c.Kind)
+			dst = jsonenc.AppendString(dst, c.Kind)
 			dst = append(dst, `,"Met":`...)
 			dst = strconv.AppendBool(dst, c.Met)
 			dst = append(dst, `,"Value":`...)
@@ -32,7 +32,7 @@ func appendBody(dst []byte, b determinationBody) []byte {
 			dst = append(dst, `,"Threshold":`...)
 			dst = strconv.AppendInt(dst, c.Threshold, 10)
 			dst = append(dst, `,"Detail":`...)
-			dst = appendString(dst, c.Detail)
+			dst = jsonenc.AppendString(dst, c.Detail)
 			dst = append(dst, `,"Evidence":`...)
 			dst = appendEvidence(dst, c.Evidence)
 			dst = append(dst, '}')
@@ -49,9 +49,9 @@ func appendBody(dst []byte, b determinationBody) []byte {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"Disease":`...)
-			dst = appendString(dst, c.Disease)
+			dst = jsonenc.AppendString(dst, c.Disease)
 			dst = append(dst, `,"Source":`...)
-			dst = appendString(dst, c.Source)
+			dst = jsonenc.AppendString(dst, c.Source)
 			dst = append(dst, '}')
 		}
 		dst = append(dst, ']')
@@ -73,29 +73,14 @@ func appendEvidence(dst []byte, ev []domain.Evidence) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"Kind":`...)
-		dst = appendString(dst, e.Kind)
+		dst = jsonenc.AppendString(dst, e.Kind)
 		dst = append(dst, `,"ID":`...)
-		dst = appendString(dst, e.ID)
+		dst = jsonenc.AppendString(dst, e.ID)
 		dst = append(dst, `,"Date":"`...)
 		dst = append(dst, e.Date.String()...) // MarshalText: YYYY-MM-DD
 		dst = append(dst, `","Detail":`...)
-		dst = appendString(dst, e.Detail)
+		dst = jsonenc.AppendString(dst, e.Detail)
 		dst = append(dst, '}')
 	}
 	return append(dst, ']')
-}
-
-// appendString quotes s as json.Marshal does. Ids, codes, dates and
-// ingredient names are printable ASCII that needs no escaping; anything
-// else goes through json.Marshal itself.
-func appendString(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always marshals
-			return append(dst, q...)
-		}
-	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
-	return append(dst, '"')
 }

@@ -3,13 +3,13 @@ package batch
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"sync"
 
 	elig "github.com/openmtm/openmtm/services/eligibility/batch"
+	"github.com/openmtm/openmtm/services/platform/jsonenc"
 	"github.com/openmtm/openmtm/services/targeting/adherence"
 )
 
@@ -113,7 +113,7 @@ func (r *run) compute(wk *worker, members *elig.Members, st *state, from, to int
 // {"member_id":"M001","measure":"statins","pdc":0.8356,"adherent":true,"days_covered":290,"treatment_days":347}
 func appendLine(b []byte, memberID string, r adherence.Result) []byte {
 	b = append(b, `{"member_id":`...)
-	b = appendString(b, memberID)
+	b = jsonenc.AppendString(b, memberID)
 	b = append(b, `,"measure":"`...)
 	b = append(b, r.Measure.String()...)
 	b = append(b, `","pdc":`...)
@@ -126,20 +126,4 @@ func appendLine(b []byte, memberID string, r adherence.Result) []byte {
 	b = append(b, `,"treatment_days":`...)
 	b = strconv.AppendInt(b, int64(r.TreatmentDays), 10)
 	return append(b, "}\n"...)
-}
-
-// appendString appends s as a JSON string. Member ids are letters, digits,
-// '.', '_' and '-' (the service's rule), written as they are; anything
-// else goes through encoding/json.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			q, _ := json.Marshal(s) // a string always marshals
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
