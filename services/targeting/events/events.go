@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	eventsv1 "github.com/openmtm/openmtm/gen/openmtm/events/v1"
+	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
 	"github.com/openmtm/openmtm/services/platform/bus"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
@@ -17,6 +18,7 @@ import (
 	"github.com/openmtm/openmtm/services/targeting/app"
 	"github.com/openmtm/openmtm/services/targeting/domain"
 	tstore "github.com/openmtm/openmtm/services/targeting/store"
+	"google.golang.org/protobuf/proto"
 )
 
 // MembersConsumer is the durable consumer of eligibility's member events.
@@ -46,32 +48,39 @@ var (
 // CMR and quarterly TMRs for the rest of the program year.
 func HandleEnrolled(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
 	var ev eventsv1.MemberEnrolled
-	if err := env.GetPayload().UnmarshalTo(&ev); err != nil {
-		return errs.Invalid(errs.Field("payload", "is not a MemberEnrolled")).Wrap(err)
-	}
-	ids, err := memberOf(env, ev.GetMember().GetName())
-	if err != nil {
-		return err
-	}
-	on, err := civil.Parse(pbconv.DateText(ev.GetEnrolledOn()))
-	if err != nil {
-		return errs.Invalid(errs.Field("enrolled_on", err.Error()))
-	}
-	a, err := app.New(tstore.WithTx(tx))
-	if err != nil {
-		return err
-	}
-	return a.Enrolled(ctx, ids[0], ids[1], int(ev.GetProgramYear()), on)
+	return handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
+		on, err := civil.Parse(pbconv.DateText(ev.GetEnrolledOn()))
+		if err != nil {
+			return errs.Invalid(errs.Field("enrolled_on", err.Error()))
+		}
+		return a.Enrolled(ctx, planID, memberID, int(ev.GetProgramYear()), on)
+	})
 }
 
 // HandleOptedOut applies eligibility.member.opted_out: the member's open
 // reviews of the year are cancelled.
 func HandleOptedOut(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
 	var ev eventsv1.MemberOptedOut
-	if err := env.GetPayload().UnmarshalTo(&ev); err != nil {
-		return errs.Invalid(errs.Field("payload", "is not a MemberOptedOut")).Wrap(err)
+	return handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
+		return a.OptedOut(ctx, planID, memberID, int(ev.GetProgramYear()))
+	})
+}
+
+// memberEvent is a payload about one member.
+type memberEvent interface {
+	proto.Message
+	GetMember() *typev1.MemberRef
+}
+
+// handle is the start every handler shares: unmarshal the payload, check
+// that the envelope's tenant owns its member, and give apply the use cases
+// bound to the inbox transaction, so the effect commits with the inbox row.
+func handle(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope, payload memberEvent,
+	apply func(a *app.App, planID, memberID string) error) error {
+	if err := env.GetPayload().UnmarshalTo(payload); err != nil {
+		return errs.Invalid(errs.Field("payload", "is not a "+string(payload.ProtoReflect().Descriptor().Name()))).Wrap(err)
 	}
-	ids, err := memberOf(env, ev.GetMember().GetName())
+	ids, err := memberOf(env, payload.GetMember().GetName())
 	if err != nil {
 		return err
 	}
@@ -79,7 +88,10 @@ func HandleOptedOut(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) e
 	if err != nil {
 		return err
 	}
-	return a.OptedOut(ctx, ids[0], ids[1], int(ev.GetProgramYear()))
+	if err := apply(a, ids[0], ids[1]); err != nil {
+		return fmt.Errorf("apply %s: %w", env.GetType(), err)
+	}
+	return nil
 }
 
 // memberOf parses a member name and checks the envelope's tenant owns it:
@@ -98,24 +110,12 @@ func memberOf(env *eventsv1.Envelope, name string) ([]string, error) {
 // HandleMember applies eligibility.member.upserted.
 func HandleMember(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
 	var ev eventsv1.MemberUpserted
-	if err := env.GetPayload().UnmarshalTo(&ev); err != nil {
-		return errs.Invalid(errs.Field("payload", "is not a MemberUpserted")).Wrap(err)
-	}
-	ids, err := memberOf(env, ev.GetMember().GetName())
-	if err != nil {
-		return err
-	}
-	a, err := app.New(tstore.WithTx(tx))
-	if err != nil {
-		return err
-	}
-	if err := a.RecordMember(ctx, domain.SeenMember{
-		PlanID:     ids[0],
-		MemberID:   ids[1],
-		Language:   ev.GetLanguage(),
-		PostalCode: ev.GetPostalCode(),
-	}); err != nil {
-		return fmt.Errorf("apply %s: %w", env.GetType(), err)
-	}
-	return nil
+	return handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
+		return a.RecordMember(ctx, domain.SeenMember{
+			PlanID:     planID,
+			MemberID:   memberID,
+			Language:   ev.GetLanguage(),
+			PostalCode: ev.GetPostalCode(),
+		})
+	})
 }
