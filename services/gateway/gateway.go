@@ -107,7 +107,7 @@ func New(ctx context.Context, cfg Config) (*Gateway, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(doc)
 	})
-	root.Handle("/v1/", authenticate(cfg.Verifier, mux))
+	root.Handle("/v1/", authenticate(cfg.Verifier, mux, mux))
 	g.handler = telemetry.HTTPHandler(root, "gateway")
 	return g, nil
 }

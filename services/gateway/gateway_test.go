@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -98,5 +99,36 @@ func TestEdge(t *testing.T) {
 	code, body = get("/v1/plans/acme/targetingSummary", "good")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "no upstream configured") {
 		t.Errorf("API without upstream = %d %s, want 503 naming the gap", code, body)
+	}
+}
+
+// downVerifier stands for a key store that cannot answer.
+type downVerifier struct{}
+
+func (downVerifier) Verify(context.Context, string) (auth.Identity, error) {
+	return auth.Identity{}, errors.New("key store unreachable")
+}
+
+// TestEdgeKeyStoreDown: a key store outage is the suite's fault (500), not
+// the caller's (401), and its cause is not shown.
+func TestEdgeKeyStoreDown(t *testing.T) {
+	t.Parallel()
+	g, err := New(context.Background(), Config{Verifier: downVerifier{}, Ready: func() bool { return true },
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(g.Handler())
+	t.Cleanup(func() { srv.Close(); g.Close() })
+	req, _ := http.NewRequest("GET", srv.URL+"/v1/plans/acme/members", nil)
+	req.Header.Set("Authorization", "Bearer any")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(string(body), "unreachable") {
+		t.Errorf("key store down = %d %s, want 500 without the cause", resp.StatusCode, body)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	identityv1 "github.com/openmtm/openmtm/gen/openmtm/identity/v1"
 	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/errs"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // Identity serves the API-key service over the key store: a tenant's admin
@@ -71,11 +70,8 @@ func (s *Identity) ListApiKeys(ctx context.Context, req *identityv1.ListApiKeysR
 
 // RevokeApiKey revokes a key.
 func (s *Identity) RevokeApiKey(ctx context.Context, req *identityv1.RevokeApiKeyRequest) (*identityv1.ApiKey, error) {
-	ids, err := resource.Parse("name", "{kind}/{tenant}/apiKeys/{key}", req.GetName())
+	ids, err := auth.Resource(ctx, "name", "{kind}/{tenant}/apiKeys/{key}", req.GetName(), auth.RoleAdmin)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), auth.RoleAdmin); err != nil {
 		return nil, err
 	}
 	k, err := s.keys.Revoke(ctx, ids[0]+"/"+ids[1], ids[2])

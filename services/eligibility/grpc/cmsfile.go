@@ -5,6 +5,7 @@ import (
 
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
+	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
 )
 
@@ -12,7 +13,7 @@ import (
 // year: one record per member enrolled during the year.
 func (s *Server) ExportCmsFile(req *eligibilityv1.ExportCmsFileRequest, stream grpc.ServerStreamingServer[eligibilityv1.CmsBeneficiaryRecord]) error {
 	ctx := stream.Context()
-	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), readers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", req.GetParent(), readers...)
 	if err != nil {
 		return err
 	}

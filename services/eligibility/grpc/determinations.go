@@ -9,6 +9,7 @@ import (
 	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/eligibility/events"
+	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
@@ -17,7 +18,7 @@ import (
 
 // EvaluateMember evaluates one member now and records the determination.
 func (s *Server) EvaluateMember(ctx context.Context, req *eligibilityv1.EvaluateMemberRequest) (*eligibilityv1.Determination, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), writers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), writers...)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func (s *Server) EvaluateMember(ctx context.Context, req *eligibilityv1.Evaluate
 
 // GetDetermination reads one determination.
 func (s *Server) GetDetermination(ctx context.Context, req *eligibilityv1.GetDeterminationRequest) (*eligibilityv1.Determination, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/members/{member}/determinations/{determination}", req.GetName(), readers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/members/{member}/determinations/{determination}", req.GetName(), readers...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
+	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
@@ -14,7 +15,7 @@ import (
 
 // GetEnrollment reads a member's MTM enrollment record for a program year.
 func (s *Server) GetEnrollment(ctx context.Context, req *eligibilityv1.GetEnrollmentRequest) (*eligibilityv1.Enrollment, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/members/{member}/enrollment", req.GetName(), readers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/members/{member}/enrollment", req.GetName(), readers...)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +32,7 @@ func (s *Server) GetEnrollment(ctx context.Context, req *eligibilityv1.GetEnroll
 
 // OptOutMember records a member's opt-out with a CMS reason.
 func (s *Server) OptOutMember(ctx context.Context, req *eligibilityv1.OptOutMemberRequest) (*eligibilityv1.Enrollment, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), writers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), writers...)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func (s *Server) OptOutMember(ctx context.Context, req *eligibilityv1.OptOutMemb
 
 // ListEnrollments lists a plan's enrollment records of a program year.
 func (s *Server) ListEnrollments(ctx context.Context, req *eligibilityv1.ListEnrollmentsRequest) (*eligibilityv1.ListEnrollmentsResponse, error) {
-	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), readers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", req.GetParent(), readers...)
 	if err != nil {
 		return nil, err
 	}

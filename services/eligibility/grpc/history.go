@@ -5,13 +5,14 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
+	"github.com/openmtm/openmtm/services/platform/auth"
 )
 
 // StreamMemberHistory streams everything that happened to a member, oldest
 // first.
 func (s *Server) StreamMemberHistory(req *eligibilityv1.StreamMemberHistoryRequest, stream grpc.ServerStreamingServer[eligibilityv1.MemberHistoryEntry]) error {
 	ctx := stream.Context()
-	ids, err := access(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), readers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), readers...)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/intake"
+	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/errs"
 )
 
@@ -45,7 +46,7 @@ func importFile(stream importStream, defaultName string, run importFunc) error {
 		}
 		return err
 	}
-	ids, err := access(ctx, "parent", "plans/{plan}", first.GetParent(), writers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", first.GetParent(), writers...)
 	if err != nil {
 		return err
 	}

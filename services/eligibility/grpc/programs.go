@@ -7,13 +7,14 @@ import (
 
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
+	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 )
 
 // CreateProgram creates one of a plan's programs.
 func (s *Server) CreateProgram(ctx context.Context, req *eligibilityv1.CreateProgramRequest) (*eligibilityv1.Program, error) {
-	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), writers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", req.GetParent(), writers...)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +31,7 @@ func (s *Server) CreateProgram(ctx context.Context, req *eligibilityv1.CreatePro
 
 // GetProgram reads a program.
 func (s *Server) GetProgram(ctx context.Context, req *eligibilityv1.GetProgramRequest) (*eligibilityv1.Program, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/programs/{program}", req.GetName(), readers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/programs/{program}", req.GetName(), readers...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
-	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // ListClaims lists a member's pharmacy claims, newest fill first.
@@ -66,20 +65,9 @@ func memberPage(ctx context.Context, parent string, size int32, token string) ([
 	return listAccess(ctx, "plans/{plan}/members/{member}", parent, size, token, readers)
 }
 
-// access parses a request's resource name (field) against pattern and
-// checks that the caller may act on it with one of roles: the prologue of
-// every handler.
-func access(ctx context.Context, field, pattern, name string, roles []auth.Role) ([]string, error) {
-	ids, err := resource.Parse(field, pattern, name)
-	if err != nil {
-		return nil, err
-	}
-	return ids, auth.Authorize(ctx, name, roles...)
-}
-
 // listAccess is access for a List request's parent, with its page.
 func listAccess(ctx context.Context, pattern, parent string, size int32, token string, roles []auth.Role) ([]string, paging.Page, error) {
-	ids, err := access(ctx, "parent", pattern, parent, roles)
+	ids, err := auth.Resource(ctx, "parent", pattern, parent, roles...)
 	if err != nil {
 		return nil, paging.Page{}, err
 	}

@@ -21,7 +21,7 @@ import (
 // fields are written as a rules file first, so both are checked against the
 // bounds by the same code.
 func (s *Server) CreateRuleSet(ctx context.Context, req *eligibilityv1.CreateRuleSetRequest) (*eligibilityv1.RuleSet, error) {
-	ids, err := access(ctx, "parent", "plans/{plan}/programs/{program}", req.GetParent(), writers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}/programs/{program}", req.GetParent(), writers...)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (s *Server) GetRuleSet(ctx context.Context, req *eligibilityv1.GetRuleSetRe
 
 // ListRuleSets lists a program's rule set versions, newest first.
 func (s *Server) ListRuleSets(ctx context.Context, req *eligibilityv1.ListRuleSetsRequest) (*eligibilityv1.ListRuleSetsResponse, error) {
-	ids, err := access(ctx, "parent", "plans/{plan}/programs/{program}", req.GetParent(), readers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}/programs/{program}", req.GetParent(), readers...)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ import (
 
 // StartEvaluationRun starts a plan-wide evaluation and returns it PENDING.
 func (s *Server) StartEvaluationRun(ctx context.Context, req *eligibilityv1.StartEvaluationRunRequest) (*eligibilityv1.EvaluationRun, error) {
-	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), writers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", req.GetParent(), writers...)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (s *Server) StartEvaluationRun(ctx context.Context, req *eligibilityv1.Star
 
 // GetEvaluationRun reads a run and its progress.
 func (s *Server) GetEvaluationRun(ctx context.Context, req *eligibilityv1.GetEvaluationRunRequest) (*eligibilityv1.EvaluationRun, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/evaluationRuns/{run}", req.GetName(), readers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/evaluationRuns/{run}", req.GetName(), readers...)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Server) GetEvaluationRun(ctx context.Context, req *eligibilityv1.GetEva
 
 // GetEvaluationSchedule reads a plan's schedule.
 func (s *Server) GetEvaluationSchedule(ctx context.Context, req *eligibilityv1.GetEvaluationScheduleRequest) (*eligibilityv1.EvaluationSchedule, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/evaluationSchedule", req.GetName(), readers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/evaluationSchedule", req.GetName(), readers...)
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ var (
 
 // UpsertMember creates or replaces a member.
 func (s *Server) UpsertMember(ctx context.Context, req *eligibilityv1.UpsertMemberRequest) (*eligibilityv1.Member, error) {
-	ids, err := access(ctx, "parent", "plans/{plan}", req.GetParent(), writers)
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", req.GetParent(), writers...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Server) UpsertMember(ctx context.Context, req *eligibilityv1.UpsertMemb
 
 // GetMember reads a member.
 func (s *Server) GetMember(ctx context.Context, req *eligibilityv1.GetMemberRequest) (*eligibilityv1.Member, error) {
-	ids, err := access(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), readers)
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/members/{member}", req.GetName(), readers...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/openmtm/openmtm/services/platform/errs"
+	"github.com/openmtm/openmtm/services/platform/resource"
 )
 
 // Authorize decides whether the caller in ctx may act on resource (an AIP
@@ -62,4 +63,15 @@ func TenantOf(resource string) string {
 		return ""
 	}
 	return kind + "/" + id
+}
+
+// Resource is the prologue of a handler: it parses the request's resource
+// name (field) against pattern, returning the pattern's ids, and checks
+// that the caller may act on it with one of roles.
+func Resource(ctx context.Context, field, pattern, name string, anyOf ...Role) ([]string, error) {
+	ids, err := resource.Parse(field, pattern, name)
+	if err != nil {
+		return nil, err
+	}
+	return ids, Authorize(ctx, name, anyOf...)
 }

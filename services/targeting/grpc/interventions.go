@@ -13,7 +13,6 @@ import (
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
-	"github.com/openmtm/openmtm/services/platform/resource"
 	"github.com/openmtm/openmtm/services/targeting/domain"
 	"github.com/openmtm/openmtm/services/targeting/publish"
 )
@@ -31,11 +30,8 @@ var stateProto = map[domain.InterventionState]targetingv1.InterventionState{
 
 // ListInterventions lists a plan's worklist, soonest due first.
 func (s *Server) ListInterventions(ctx context.Context, req *targetingv1.ListInterventionsRequest) (*targetingv1.ListInterventionsResponse, error) {
-	ids, err := resource.Parse("parent", "plans/{plan}", req.GetParent())
+	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", req.GetParent(), auth.RoleAnalyst, auth.RolePharmacist)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetParent(), auth.RoleAnalyst, auth.RolePharmacist); err != nil {
 		return nil, err
 	}
 	if req.GetFinding() != "" || req.GetMeasure() != "" || req.GetLanguage() != "" {
@@ -65,11 +61,8 @@ func (s *Server) ListInterventions(ctx context.Context, req *targetingv1.ListInt
 
 // GetIntervention reads one intervention.
 func (s *Server) GetIntervention(ctx context.Context, req *targetingv1.GetInterventionRequest) (*targetingv1.Intervention, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/interventions/{intervention}", req.GetName())
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/interventions/{intervention}", req.GetName(), auth.RoleAnalyst, auth.RolePharmacist)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), auth.RoleAnalyst, auth.RolePharmacist); err != nil {
 		return nil, err
 	}
 	i, err := s.app.GetIntervention(ctx, ids[0], ids[1])
@@ -81,11 +74,8 @@ func (s *Server) GetIntervention(ctx context.Context, req *targetingv1.GetInterv
 
 // RecordReview records a completed CMR or TMR.
 func (s *Server) RecordReview(ctx context.Context, req *targetingv1.RecordReviewRequest) (*targetingv1.Intervention, error) {
-	ids, err := resource.Parse("member", "plans/{plan}/members/{member}", req.GetMember())
+	ids, err := auth.Resource(ctx, "member", "plans/{plan}/members/{member}", req.GetMember(), auth.RolePharmacist)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetMember(), auth.RolePharmacist); err != nil {
 		return nil, err
 	}
 	var kind domain.InterventionKind

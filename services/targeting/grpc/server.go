@@ -8,7 +8,6 @@ import (
 
 	targetingv1 "github.com/openmtm/openmtm/gen/openmtm/targeting/v1"
 	"github.com/openmtm/openmtm/services/platform/auth"
-	"github.com/openmtm/openmtm/services/platform/resource"
 	"github.com/openmtm/openmtm/services/targeting/app"
 )
 
@@ -29,11 +28,8 @@ func New(a *app.App) (*Server, error) {
 
 // GetPlanSummary reads what targeting knows of a plan.
 func (s *Server) GetPlanSummary(ctx context.Context, req *targetingv1.GetPlanSummaryRequest) (*targetingv1.PlanSummary, error) {
-	ids, err := resource.Parse("name", "plans/{plan}/targetingSummary", req.GetName())
+	ids, err := auth.Resource(ctx, "name", "plans/{plan}/targetingSummary", req.GetName(), auth.RoleAnalyst)
 	if err != nil {
-		return nil, err
-	}
-	if err := auth.Authorize(ctx, req.GetName(), auth.RoleAnalyst); err != nil {
 		return nil, err
 	}
 	sum, err := s.app.PlanSummary(ctx, ids[0])
