@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/targeting/domain"
 )
 
@@ -47,3 +48,6 @@ func (a *App) RecordMember(ctx context.Context, m domain.SeenMember) error {
 func (a *App) PlanSummary(ctx context.Context, planID string) (domain.PlanSummary, error) {
 	return a.repo.PlanSummary(ctx, planID)
 }
+
+// Today is the current date by the app's clock.
+func (a *App) Today() civil.Date { return civil.Of(a.now().UTC()) }

@@ -51,7 +51,7 @@ func (s *Server) ListInterventions(ctx context.Context, req *targetingv1.ListInt
 	if err != nil {
 		return nil, err
 	}
-	today := civil.Today()
+	today := s.app.Today()
 	resp := &targetingv1.ListInterventionsResponse{NextPageToken: paging.Token(last, last != "")}
 	for _, i := range is {
 		resp.Interventions = append(resp.Interventions, interventionProto(i, today))
@@ -69,7 +69,7 @@ func (s *Server) GetIntervention(ctx context.Context, req *targetingv1.GetInterv
 	if err != nil {
 		return nil, err
 	}
-	return interventionProto(i, civil.Today()), nil
+	return interventionProto(i, s.app.Today()), nil
 }
 
 // RecordReview records a completed CMR or TMR.
@@ -88,14 +88,14 @@ func (s *Server) RecordReview(ctx context.Context, req *targetingv1.RecordReview
 		return nil, errs.Invalid(errs.Field("kind", "must be CMR or TMR"))
 	}
 	on, err := civil.Parse(pbconv.DateText(req.GetServiceDate()))
-	if err != nil || on > civil.Today() {
+	if err != nil || on > s.app.Today() {
 		return nil, errs.Invalid(errs.Field("service_date", "is required, a calendar date not after today"))
 	}
 	i, err := s.app.RecordReview(ctx, ids[0], ids[1], kind, on)
 	if err != nil {
 		return nil, err
 	}
-	return interventionProto(i, civil.Today()), nil
+	return interventionProto(i, s.app.Today()), nil
 }
 
 func interventionProto(i domain.Intervention, today civil.Date) *targetingv1.Intervention {
