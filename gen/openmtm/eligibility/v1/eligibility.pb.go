@@ -1735,6 +1735,319 @@ func (x *ListDiagnosesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// An inpatient stay from a medical claim: a row of inpatient_stays.csv.
+type InpatientStay struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Admission date.
+	AdmitDate *v1.Date `protobuf:"bytes,1,opt,name=admit_date,json=admitDate,proto3" json:"admit_date,omitempty"`
+	// Discharge date, on or after the admission date.
+	DischargeDate *v1.Date `protobuf:"bytes,2,opt,name=discharge_date,json=dischargeDate,proto3" json:"discharge_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InpatientStay) Reset() {
+	*x = InpatientStay{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InpatientStay) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InpatientStay) ProtoMessage() {}
+
+func (x *InpatientStay) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InpatientStay.ProtoReflect.Descriptor instead.
+func (*InpatientStay) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *InpatientStay) GetAdmitDate() *v1.Date {
+	if x != nil {
+		return x.AdmitDate
+	}
+	return nil
+}
+
+func (x *InpatientStay) GetDischargeDate() *v1.Date {
+	if x != nil {
+		return x.DischargeDate
+	}
+	return nil
+}
+
+// Request for ListInpatientStays.
+type ListInpatientStaysRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The member: "plans/{plan}/members/{member}".
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Page size (default 50, maximum 1000).
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Page token.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListInpatientStaysRequest) Reset() {
+	*x = ListInpatientStaysRequest{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListInpatientStaysRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListInpatientStaysRequest) ProtoMessage() {}
+
+func (x *ListInpatientStaysRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListInpatientStaysRequest.ProtoReflect.Descriptor instead.
+func (*ListInpatientStaysRequest) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListInpatientStaysRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListInpatientStaysRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListInpatientStaysRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// Response of ListInpatientStays.
+type ListInpatientStaysResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The stays of this page.
+	InpatientStays []*InpatientStay `protobuf:"bytes,1,rep,name=inpatient_stays,json=inpatientStays,proto3" json:"inpatient_stays,omitempty"`
+	// Token of the next page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListInpatientStaysResponse) Reset() {
+	*x = ListInpatientStaysResponse{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListInpatientStaysResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListInpatientStaysResponse) ProtoMessage() {}
+
+func (x *ListInpatientStaysResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListInpatientStaysResponse.ProtoReflect.Descriptor instead.
+func (*ListInpatientStaysResponse) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListInpatientStaysResponse) GetInpatientStays() []*InpatientStay {
+	if x != nil {
+		return x.InpatientStays
+	}
+	return nil
+}
+
+func (x *ListInpatientStaysResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for StreamMemberRecords.
+type StreamMemberRecordsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The plan: "plans/{plan}".
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Only these members (at most 1000; unknown ones are skipped); every
+	// member of the plan, in member_id order, when empty.
+	MemberIds []string `protobuf:"bytes,2,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	// Only claims filled, diagnoses made and stays ending on or after this
+	// date; all of them when unset.
+	Since         *v1.Date `protobuf:"bytes,3,opt,name=since,proto3" json:"since,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamMemberRecordsRequest) Reset() {
+	*x = StreamMemberRecordsRequest{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamMemberRecordsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamMemberRecordsRequest) ProtoMessage() {}
+
+func (x *StreamMemberRecordsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamMemberRecordsRequest.ProtoReflect.Descriptor instead.
+func (*StreamMemberRecordsRequest) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *StreamMemberRecordsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *StreamMemberRecordsRequest) GetMemberIds() []string {
+	if x != nil {
+		return x.MemberIds
+	}
+	return nil
+}
+
+func (x *StreamMemberRecordsRequest) GetSince() *v1.Date {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+// One member's clinical record.
+type MemberRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The member.
+	Member *Member `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	// Pharmacy claims, paid and reversed, oldest fill first.
+	Claims []*Claim `protobuf:"bytes,2,rep,name=claims,proto3" json:"claims,omitempty"`
+	// Diagnoses, oldest first.
+	Diagnoses []*Diagnosis `protobuf:"bytes,3,rep,name=diagnoses,proto3" json:"diagnoses,omitempty"`
+	// Inpatient stays, oldest admission first.
+	InpatientStays []*InpatientStay `protobuf:"bytes,4,rep,name=inpatient_stays,json=inpatientStays,proto3" json:"inpatient_stays,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *MemberRecord) Reset() {
+	*x = MemberRecord{}
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MemberRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MemberRecord) ProtoMessage() {}
+
+func (x *MemberRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MemberRecord.ProtoReflect.Descriptor instead.
+func (*MemberRecord) Descriptor() ([]byte, []int) {
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *MemberRecord) GetMember() *Member {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
+func (x *MemberRecord) GetClaims() []*Claim {
+	if x != nil {
+		return x.Claims
+	}
+	return nil
+}
+
+func (x *MemberRecord) GetDiagnoses() []*Diagnosis {
+	if x != nil {
+		return x.Diagnoses
+	}
+	return nil
+}
+
+func (x *MemberRecord) GetInpatientStays() []*InpatientStay {
+	if x != nil {
+		return x.InpatientStays
+	}
+	return nil
+}
+
 // A plan's MTM program; its rules are versioned rule sets per contract year.
 type Program struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1752,7 +2065,7 @@ type Program struct {
 
 func (x *Program) Reset() {
 	*x = Program{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[14]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1764,7 +2077,7 @@ func (x *Program) String() string {
 func (*Program) ProtoMessage() {}
 
 func (x *Program) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[14]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1777,7 +2090,7 @@ func (x *Program) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Program.ProtoReflect.Descriptor instead.
 func (*Program) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{14}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Program) GetName() string {
@@ -1823,7 +2136,7 @@ type CreateProgramRequest struct {
 
 func (x *CreateProgramRequest) Reset() {
 	*x = CreateProgramRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[15]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1835,7 +2148,7 @@ func (x *CreateProgramRequest) String() string {
 func (*CreateProgramRequest) ProtoMessage() {}
 
 func (x *CreateProgramRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[15]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1848,7 +2161,7 @@ func (x *CreateProgramRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateProgramRequest.ProtoReflect.Descriptor instead.
 func (*CreateProgramRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{15}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateProgramRequest) GetParent() string {
@@ -1883,7 +2196,7 @@ type GetProgramRequest struct {
 
 func (x *GetProgramRequest) Reset() {
 	*x = GetProgramRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[16]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1895,7 +2208,7 @@ func (x *GetProgramRequest) String() string {
 func (*GetProgramRequest) ProtoMessage() {}
 
 func (x *GetProgramRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[16]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1908,7 +2221,7 @@ func (x *GetProgramRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProgramRequest.ProtoReflect.Descriptor instead.
 func (*GetProgramRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{16}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetProgramRequest) GetName() string {
@@ -1933,7 +2246,7 @@ type ListProgramsRequest struct {
 
 func (x *ListProgramsRequest) Reset() {
 	*x = ListProgramsRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[17]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1945,7 +2258,7 @@ func (x *ListProgramsRequest) String() string {
 func (*ListProgramsRequest) ProtoMessage() {}
 
 func (x *ListProgramsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[17]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1958,7 +2271,7 @@ func (x *ListProgramsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgramsRequest.ProtoReflect.Descriptor instead.
 func (*ListProgramsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{17}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListProgramsRequest) GetParent() string {
@@ -1995,7 +2308,7 @@ type ListProgramsResponse struct {
 
 func (x *ListProgramsResponse) Reset() {
 	*x = ListProgramsResponse{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[18]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2007,7 +2320,7 @@ func (x *ListProgramsResponse) String() string {
 func (*ListProgramsResponse) ProtoMessage() {}
 
 func (x *ListProgramsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[18]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2020,7 +2333,7 @@ func (x *ListProgramsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProgramsResponse.ProtoReflect.Descriptor instead.
 func (*ListProgramsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{18}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListProgramsResponse) GetPrograms() []*Program {
@@ -2052,7 +2365,7 @@ type CountingWindows struct {
 
 func (x *CountingWindows) Reset() {
 	*x = CountingWindows{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[19]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2064,7 +2377,7 @@ func (x *CountingWindows) String() string {
 func (*CountingWindows) ProtoMessage() {}
 
 func (x *CountingWindows) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[19]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2077,7 +2390,7 @@ func (x *CountingWindows) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountingWindows.ProtoReflect.Descriptor instead.
 func (*CountingWindows) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{19}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CountingWindows) GetChronicDiseaseDays() int32 {
@@ -2129,7 +2442,7 @@ type RuleSet struct {
 
 func (x *RuleSet) Reset() {
 	*x = RuleSet{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[20]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2141,7 +2454,7 @@ func (x *RuleSet) String() string {
 func (*RuleSet) ProtoMessage() {}
 
 func (x *RuleSet) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[20]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2154,7 +2467,7 @@ func (x *RuleSet) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RuleSet.ProtoReflect.Descriptor instead.
 func (*RuleSet) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{20}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RuleSet) GetName() string {
@@ -2233,7 +2546,7 @@ type CreateRuleSetRequest struct {
 
 func (x *CreateRuleSetRequest) Reset() {
 	*x = CreateRuleSetRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[21]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2245,7 +2558,7 @@ func (x *CreateRuleSetRequest) String() string {
 func (*CreateRuleSetRequest) ProtoMessage() {}
 
 func (x *CreateRuleSetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[21]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2258,7 +2571,7 @@ func (x *CreateRuleSetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateRuleSetRequest.ProtoReflect.Descriptor instead.
 func (*CreateRuleSetRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{21}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CreateRuleSetRequest) GetParent() string {
@@ -2286,7 +2599,7 @@ type GetRuleSetRequest struct {
 
 func (x *GetRuleSetRequest) Reset() {
 	*x = GetRuleSetRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[22]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2298,7 +2611,7 @@ func (x *GetRuleSetRequest) String() string {
 func (*GetRuleSetRequest) ProtoMessage() {}
 
 func (x *GetRuleSetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[22]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2311,7 +2624,7 @@ func (x *GetRuleSetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRuleSetRequest.ProtoReflect.Descriptor instead.
 func (*GetRuleSetRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{22}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetRuleSetRequest) GetName() string {
@@ -2338,7 +2651,7 @@ type ListRuleSetsRequest struct {
 
 func (x *ListRuleSetsRequest) Reset() {
 	*x = ListRuleSetsRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[23]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2350,7 +2663,7 @@ func (x *ListRuleSetsRequest) String() string {
 func (*ListRuleSetsRequest) ProtoMessage() {}
 
 func (x *ListRuleSetsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[23]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2363,7 +2676,7 @@ func (x *ListRuleSetsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRuleSetsRequest.ProtoReflect.Descriptor instead.
 func (*ListRuleSetsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{23}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListRuleSetsRequest) GetParent() string {
@@ -2407,7 +2720,7 @@ type ListRuleSetsResponse struct {
 
 func (x *ListRuleSetsResponse) Reset() {
 	*x = ListRuleSetsResponse{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[24]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2419,7 +2732,7 @@ func (x *ListRuleSetsResponse) String() string {
 func (*ListRuleSetsResponse) ProtoMessage() {}
 
 func (x *ListRuleSetsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[24]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2432,7 +2745,7 @@ func (x *ListRuleSetsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRuleSetsResponse.ProtoReflect.Descriptor instead.
 func (*ListRuleSetsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{24}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListRuleSetsResponse) GetRuleSets() []*RuleSet {
@@ -2462,7 +2775,7 @@ type ConditionFound struct {
 
 func (x *ConditionFound) Reset() {
 	*x = ConditionFound{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[25]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2474,7 +2787,7 @@ func (x *ConditionFound) String() string {
 func (*ConditionFound) ProtoMessage() {}
 
 func (x *ConditionFound) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[25]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2487,7 +2800,7 @@ func (x *ConditionFound) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConditionFound.ProtoReflect.Descriptor instead.
 func (*ConditionFound) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{25}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ConditionFound) GetDisease() ChronicDisease {
@@ -2521,7 +2834,7 @@ type Evidence struct {
 
 func (x *Evidence) Reset() {
 	*x = Evidence{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[26]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2533,7 +2846,7 @@ func (x *Evidence) String() string {
 func (*Evidence) ProtoMessage() {}
 
 func (x *Evidence) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[26]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2546,7 +2859,7 @@ func (x *Evidence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Evidence.ProtoReflect.Descriptor instead.
 func (*Evidence) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{26}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *Evidence) GetKind() string {
@@ -2596,7 +2909,7 @@ type Criterion struct {
 
 func (x *Criterion) Reset() {
 	*x = Criterion{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[27]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2608,7 +2921,7 @@ func (x *Criterion) String() string {
 func (*Criterion) ProtoMessage() {}
 
 func (x *Criterion) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[27]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2621,7 +2934,7 @@ func (x *Criterion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Criterion.ProtoReflect.Descriptor instead.
 func (*Criterion) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{27}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Criterion) GetKind() CriterionKind {
@@ -2690,7 +3003,7 @@ type Determination struct {
 
 func (x *Determination) Reset() {
 	*x = Determination{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[28]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2702,7 +3015,7 @@ func (x *Determination) String() string {
 func (*Determination) ProtoMessage() {}
 
 func (x *Determination) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[28]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2715,7 +3028,7 @@ func (x *Determination) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Determination.ProtoReflect.Descriptor instead.
 func (*Determination) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{28}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Determination) GetName() string {
@@ -2812,7 +3125,7 @@ type EvaluateMemberRequest struct {
 
 func (x *EvaluateMemberRequest) Reset() {
 	*x = EvaluateMemberRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[29]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2824,7 +3137,7 @@ func (x *EvaluateMemberRequest) String() string {
 func (*EvaluateMemberRequest) ProtoMessage() {}
 
 func (x *EvaluateMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[29]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2837,7 +3150,7 @@ func (x *EvaluateMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvaluateMemberRequest.ProtoReflect.Descriptor instead.
 func (*EvaluateMemberRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{29}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *EvaluateMemberRequest) GetName() string {
@@ -2900,7 +3213,7 @@ type EvaluationRun struct {
 
 func (x *EvaluationRun) Reset() {
 	*x = EvaluationRun{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[30]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2912,7 +3225,7 @@ func (x *EvaluationRun) String() string {
 func (*EvaluationRun) ProtoMessage() {}
 
 func (x *EvaluationRun) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[30]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2925,7 +3238,7 @@ func (x *EvaluationRun) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvaluationRun.ProtoReflect.Descriptor instead.
 func (*EvaluationRun) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{30}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *EvaluationRun) GetName() string {
@@ -3022,7 +3335,7 @@ type StartEvaluationRunRequest struct {
 
 func (x *StartEvaluationRunRequest) Reset() {
 	*x = StartEvaluationRunRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[31]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3034,7 +3347,7 @@ func (x *StartEvaluationRunRequest) String() string {
 func (*StartEvaluationRunRequest) ProtoMessage() {}
 
 func (x *StartEvaluationRunRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[31]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3047,7 +3360,7 @@ func (x *StartEvaluationRunRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartEvaluationRunRequest.ProtoReflect.Descriptor instead.
 func (*StartEvaluationRunRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{31}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *StartEvaluationRunRequest) GetParent() string {
@@ -3089,7 +3402,7 @@ type GetEvaluationRunRequest struct {
 
 func (x *GetEvaluationRunRequest) Reset() {
 	*x = GetEvaluationRunRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[32]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3101,7 +3414,7 @@ func (x *GetEvaluationRunRequest) String() string {
 func (*GetEvaluationRunRequest) ProtoMessage() {}
 
 func (x *GetEvaluationRunRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[32]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3114,7 +3427,7 @@ func (x *GetEvaluationRunRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationRunRequest.ProtoReflect.Descriptor instead.
 func (*GetEvaluationRunRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{32}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetEvaluationRunRequest) GetName() string {
@@ -3156,7 +3469,7 @@ type EvaluationSchedule struct {
 
 func (x *EvaluationSchedule) Reset() {
 	*x = EvaluationSchedule{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3168,7 +3481,7 @@ func (x *EvaluationSchedule) String() string {
 func (*EvaluationSchedule) ProtoMessage() {}
 
 func (x *EvaluationSchedule) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[33]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3181,7 +3494,7 @@ func (x *EvaluationSchedule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvaluationSchedule.ProtoReflect.Descriptor instead.
 func (*EvaluationSchedule) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{33}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *EvaluationSchedule) GetName() string {
@@ -3244,7 +3557,7 @@ type GetEvaluationScheduleRequest struct {
 
 func (x *GetEvaluationScheduleRequest) Reset() {
 	*x = GetEvaluationScheduleRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3256,7 +3569,7 @@ func (x *GetEvaluationScheduleRequest) String() string {
 func (*GetEvaluationScheduleRequest) ProtoMessage() {}
 
 func (x *GetEvaluationScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[34]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3269,7 +3582,7 @@ func (x *GetEvaluationScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationScheduleRequest.ProtoReflect.Descriptor instead.
 func (*GetEvaluationScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{34}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetEvaluationScheduleRequest) GetName() string {
@@ -3290,7 +3603,7 @@ type UpdateEvaluationScheduleRequest struct {
 
 func (x *UpdateEvaluationScheduleRequest) Reset() {
 	*x = UpdateEvaluationScheduleRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3302,7 +3615,7 @@ func (x *UpdateEvaluationScheduleRequest) String() string {
 func (*UpdateEvaluationScheduleRequest) ProtoMessage() {}
 
 func (x *UpdateEvaluationScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[35]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3315,7 +3628,7 @@ func (x *UpdateEvaluationScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateEvaluationScheduleRequest.ProtoReflect.Descriptor instead.
 func (*UpdateEvaluationScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{35}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *UpdateEvaluationScheduleRequest) GetEvaluationSchedule() *EvaluationSchedule {
@@ -3336,7 +3649,7 @@ type GetDeterminationRequest struct {
 
 func (x *GetDeterminationRequest) Reset() {
 	*x = GetDeterminationRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3348,7 +3661,7 @@ func (x *GetDeterminationRequest) String() string {
 func (*GetDeterminationRequest) ProtoMessage() {}
 
 func (x *GetDeterminationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[36]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3361,7 +3674,7 @@ func (x *GetDeterminationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeterminationRequest.ProtoReflect.Descriptor instead.
 func (*GetDeterminationRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{36}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetDeterminationRequest) GetName() string {
@@ -3386,7 +3699,7 @@ type ListDeterminationsRequest struct {
 
 func (x *ListDeterminationsRequest) Reset() {
 	*x = ListDeterminationsRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3398,7 +3711,7 @@ func (x *ListDeterminationsRequest) String() string {
 func (*ListDeterminationsRequest) ProtoMessage() {}
 
 func (x *ListDeterminationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[37]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3411,7 +3724,7 @@ func (x *ListDeterminationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeterminationsRequest.ProtoReflect.Descriptor instead.
 func (*ListDeterminationsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{37}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListDeterminationsRequest) GetParent() string {
@@ -3448,7 +3761,7 @@ type ListDeterminationsResponse struct {
 
 func (x *ListDeterminationsResponse) Reset() {
 	*x = ListDeterminationsResponse{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3460,7 +3773,7 @@ func (x *ListDeterminationsResponse) String() string {
 func (*ListDeterminationsResponse) ProtoMessage() {}
 
 func (x *ListDeterminationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[38]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3473,7 +3786,7 @@ func (x *ListDeterminationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeterminationsResponse.ProtoReflect.Descriptor instead.
 func (*ListDeterminationsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{38}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListDeterminationsResponse) GetDeterminations() []*Determination {
@@ -3525,7 +3838,7 @@ type Enrollment struct {
 
 func (x *Enrollment) Reset() {
 	*x = Enrollment{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3537,7 +3850,7 @@ func (x *Enrollment) String() string {
 func (*Enrollment) ProtoMessage() {}
 
 func (x *Enrollment) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[39]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3550,7 +3863,7 @@ func (x *Enrollment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Enrollment.ProtoReflect.Descriptor instead.
 func (*Enrollment) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{39}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *Enrollment) GetName() string {
@@ -3657,7 +3970,7 @@ type GetEnrollmentRequest struct {
 
 func (x *GetEnrollmentRequest) Reset() {
 	*x = GetEnrollmentRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3669,7 +3982,7 @@ func (x *GetEnrollmentRequest) String() string {
 func (*GetEnrollmentRequest) ProtoMessage() {}
 
 func (x *GetEnrollmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[40]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3682,7 +3995,7 @@ func (x *GetEnrollmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEnrollmentRequest.ProtoReflect.Descriptor instead.
 func (*GetEnrollmentRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{40}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetEnrollmentRequest) GetName() string {
@@ -3725,7 +4038,7 @@ type ListEnrollmentsRequest struct {
 
 func (x *ListEnrollmentsRequest) Reset() {
 	*x = ListEnrollmentsRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3737,7 +4050,7 @@ func (x *ListEnrollmentsRequest) String() string {
 func (*ListEnrollmentsRequest) ProtoMessage() {}
 
 func (x *ListEnrollmentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3750,7 +4063,7 @@ func (x *ListEnrollmentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEnrollmentsRequest.ProtoReflect.Descriptor instead.
 func (*ListEnrollmentsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{41}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListEnrollmentsRequest) GetParent() string {
@@ -3822,7 +4135,7 @@ type ListEnrollmentsResponse struct {
 
 func (x *ListEnrollmentsResponse) Reset() {
 	*x = ListEnrollmentsResponse{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3834,7 +4147,7 @@ func (x *ListEnrollmentsResponse) String() string {
 func (*ListEnrollmentsResponse) ProtoMessage() {}
 
 func (x *ListEnrollmentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[42]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3847,7 +4160,7 @@ func (x *ListEnrollmentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEnrollmentsResponse.ProtoReflect.Descriptor instead.
 func (*ListEnrollmentsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{42}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListEnrollmentsResponse) GetEnrollments() []*Enrollment {
@@ -3881,7 +4194,7 @@ type OptOutMemberRequest struct {
 
 func (x *OptOutMemberRequest) Reset() {
 	*x = OptOutMemberRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3893,7 +4206,7 @@ func (x *OptOutMemberRequest) String() string {
 func (*OptOutMemberRequest) ProtoMessage() {}
 
 func (x *OptOutMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[43]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3906,7 +4219,7 @@ func (x *OptOutMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OptOutMemberRequest.ProtoReflect.Descriptor instead.
 func (*OptOutMemberRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{43}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *OptOutMemberRequest) GetName() string {
@@ -3948,7 +4261,7 @@ type StreamMemberHistoryRequest struct {
 
 func (x *StreamMemberHistoryRequest) Reset() {
 	*x = StreamMemberHistoryRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3960,7 +4273,7 @@ func (x *StreamMemberHistoryRequest) String() string {
 func (*StreamMemberHistoryRequest) ProtoMessage() {}
 
 func (x *StreamMemberHistoryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[44]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3973,7 +4286,7 @@ func (x *StreamMemberHistoryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamMemberHistoryRequest.ProtoReflect.Descriptor instead.
 func (*StreamMemberHistoryRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{44}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *StreamMemberHistoryRequest) GetName() string {
@@ -4000,7 +4313,7 @@ type MemberHistoryEntry struct {
 
 func (x *MemberHistoryEntry) Reset() {
 	*x = MemberHistoryEntry{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[45]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4012,7 +4325,7 @@ func (x *MemberHistoryEntry) String() string {
 func (*MemberHistoryEntry) ProtoMessage() {}
 
 func (x *MemberHistoryEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[45]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4025,7 +4338,7 @@ func (x *MemberHistoryEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberHistoryEntry.ProtoReflect.Descriptor instead.
 func (*MemberHistoryEntry) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{45}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *MemberHistoryEntry) GetTime() *timestamppb.Timestamp {
@@ -4069,7 +4382,7 @@ type ExportCmsFileRequest struct {
 
 func (x *ExportCmsFileRequest) Reset() {
 	*x = ExportCmsFileRequest{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[46]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4081,7 +4394,7 @@ func (x *ExportCmsFileRequest) String() string {
 func (*ExportCmsFileRequest) ProtoMessage() {}
 
 func (x *ExportCmsFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[46]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4094,7 +4407,7 @@ func (x *ExportCmsFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportCmsFileRequest.ProtoReflect.Descriptor instead.
 func (*ExportCmsFileRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{46}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ExportCmsFileRequest) GetParent() string {
@@ -4156,7 +4469,7 @@ type CmsBeneficiaryRecord struct {
 
 func (x *CmsBeneficiaryRecord) Reset() {
 	*x = CmsBeneficiaryRecord{}
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[47]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4168,7 +4481,7 @@ func (x *CmsBeneficiaryRecord) String() string {
 func (*CmsBeneficiaryRecord) ProtoMessage() {}
 
 func (x *CmsBeneficiaryRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[47]
+	mi := &file_openmtm_eligibility_v1_eligibility_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4181,7 +4494,7 @@ func (x *CmsBeneficiaryRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CmsBeneficiaryRecord.ProtoReflect.Descriptor instead.
 func (*CmsBeneficiaryRecord) Descriptor() ([]byte, []int) {
-	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{47}
+	return file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *CmsBeneficiaryRecord) GetContractId() string {
@@ -4405,7 +4718,29 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x80\x01\n" +
 	"\x15ListDiagnosesResponse\x12?\n" +
 	"\tdiagnoses\x18\x01 \x03(\v2!.openmtm.eligibility.v1.DiagnosisR\tdiagnoses\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb6\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x83\x01\n" +
+	"\rInpatientStay\x124\n" +
+	"\n" +
+	"admit_date\x18\x01 \x01(\v2\x15.openmtm.type.v1.DateR\tadmitDate\x12<\n" +
+	"\x0edischarge_date\x18\x02 \x01(\v2\x15.openmtm.type.v1.DateR\rdischargeDate\"o\n" +
+	"\x19ListInpatientStaysRequest\x12\x16\n" +
+	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\x94\x01\n" +
+	"\x1aListInpatientStaysResponse\x12N\n" +
+	"\x0finpatient_stays\x18\x01 \x03(\v2%.openmtm.eligibility.v1.InpatientStayR\x0einpatientStays\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x80\x01\n" +
+	"\x1aStreamMemberRecordsRequest\x12\x16\n" +
+	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1d\n" +
+	"\n" +
+	"member_ids\x18\x02 \x03(\tR\tmemberIds\x12+\n" +
+	"\x05since\x18\x03 \x01(\v2\x15.openmtm.type.v1.DateR\x05since\"\x8e\x02\n" +
+	"\fMemberRecord\x126\n" +
+	"\x06member\x18\x01 \x01(\v2\x1e.openmtm.eligibility.v1.MemberR\x06member\x125\n" +
+	"\x06claims\x18\x02 \x03(\v2\x1d.openmtm.eligibility.v1.ClaimR\x06claims\x12?\n" +
+	"\tdiagnoses\x18\x03 \x03(\v2!.openmtm.eligibility.v1.DiagnosisR\tdiagnoses\x12N\n" +
+	"\x0finpatient_stays\x18\x04 \x03(\v2%.openmtm.eligibility.v1.InpatientStayR\x0einpatientStays\"\xb6\x01\n" +
 	"\aProgram\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x127\n" +
@@ -4674,7 +5009,7 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x14OPT_OUT_REASON_DEATH\x10\x01\x12 \n" +
 	"\x1cOPT_OUT_REASON_DISENROLLMENT\x10\x02\x12!\n" +
 	"\x1dOPT_OUT_REASON_MEMBER_REQUEST\x10\x03\x12\x18\n" +
-	"\x14OPT_OUT_REASON_OTHER\x10c2\xba\x15\n" +
+	"\x14OPT_OUT_REASON_OTHER\x10c2\x92\x18\n" +
 	"\x12EligibilityService\x12[\n" +
 	"\fUpsertMember\x12+.openmtm.eligibility.v1.UpsertMemberRequest\x1a\x1e.openmtm.eligibility.v1.Member\x12U\n" +
 	"\tGetMember\x12(.openmtm.eligibility.v1.GetMemberRequest\x1a\x1e.openmtm.eligibility.v1.Member\x12f\n" +
@@ -4684,7 +5019,10 @@ const file_openmtm_eligibility_v1_eligibility_proto_rawDesc = "" +
 	"\x0fImportDiagnoses\x12%.openmtm.eligibility.v1.ImportRequest\x1a%.openmtm.eligibility.v1.ImportSummary(\x01\x12c\n" +
 	"\n" +
 	"ListClaims\x12).openmtm.eligibility.v1.ListClaimsRequest\x1a*.openmtm.eligibility.v1.ListClaimsResponse\x12l\n" +
-	"\rListDiagnoses\x12,.openmtm.eligibility.v1.ListDiagnosesRequest\x1a-.openmtm.eligibility.v1.ListDiagnosesResponse\x12^\n" +
+	"\rListDiagnoses\x12,.openmtm.eligibility.v1.ListDiagnosesRequest\x1a-.openmtm.eligibility.v1.ListDiagnosesResponse\x12f\n" +
+	"\x14ImportInpatientStays\x12%.openmtm.eligibility.v1.ImportRequest\x1a%.openmtm.eligibility.v1.ImportSummary(\x01\x12{\n" +
+	"\x12ListInpatientStays\x121.openmtm.eligibility.v1.ListInpatientStaysRequest\x1a2.openmtm.eligibility.v1.ListInpatientStaysResponse\x12q\n" +
+	"\x13StreamMemberRecords\x122.openmtm.eligibility.v1.StreamMemberRecordsRequest\x1a$.openmtm.eligibility.v1.MemberRecord0\x01\x12^\n" +
 	"\rCreateProgram\x12,.openmtm.eligibility.v1.CreateProgramRequest\x1a\x1f.openmtm.eligibility.v1.Program\x12X\n" +
 	"\n" +
 	"GetProgram\x12).openmtm.eligibility.v1.GetProgramRequest\x1a\x1f.openmtm.eligibility.v1.Program\x12i\n" +
@@ -4719,7 +5057,7 @@ func file_openmtm_eligibility_v1_eligibility_proto_rawDescGZIP() []byte {
 }
 
 var file_openmtm_eligibility_v1_eligibility_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_openmtm_eligibility_v1_eligibility_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_openmtm_eligibility_v1_eligibility_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
 var file_openmtm_eligibility_v1_eligibility_proto_goTypes = []any{
 	(Sex)(0),                                // 0: openmtm.eligibility.v1.Sex
 	(ClaimStatus)(0),                        // 1: openmtm.eligibility.v1.ClaimStatus
@@ -4745,174 +5083,193 @@ var file_openmtm_eligibility_v1_eligibility_proto_goTypes = []any{
 	(*Diagnosis)(nil),                       // 21: openmtm.eligibility.v1.Diagnosis
 	(*ListDiagnosesRequest)(nil),            // 22: openmtm.eligibility.v1.ListDiagnosesRequest
 	(*ListDiagnosesResponse)(nil),           // 23: openmtm.eligibility.v1.ListDiagnosesResponse
-	(*Program)(nil),                         // 24: openmtm.eligibility.v1.Program
-	(*CreateProgramRequest)(nil),            // 25: openmtm.eligibility.v1.CreateProgramRequest
-	(*GetProgramRequest)(nil),               // 26: openmtm.eligibility.v1.GetProgramRequest
-	(*ListProgramsRequest)(nil),             // 27: openmtm.eligibility.v1.ListProgramsRequest
-	(*ListProgramsResponse)(nil),            // 28: openmtm.eligibility.v1.ListProgramsResponse
-	(*CountingWindows)(nil),                 // 29: openmtm.eligibility.v1.CountingWindows
-	(*RuleSet)(nil),                         // 30: openmtm.eligibility.v1.RuleSet
-	(*CreateRuleSetRequest)(nil),            // 31: openmtm.eligibility.v1.CreateRuleSetRequest
-	(*GetRuleSetRequest)(nil),               // 32: openmtm.eligibility.v1.GetRuleSetRequest
-	(*ListRuleSetsRequest)(nil),             // 33: openmtm.eligibility.v1.ListRuleSetsRequest
-	(*ListRuleSetsResponse)(nil),            // 34: openmtm.eligibility.v1.ListRuleSetsResponse
-	(*ConditionFound)(nil),                  // 35: openmtm.eligibility.v1.ConditionFound
-	(*Evidence)(nil),                        // 36: openmtm.eligibility.v1.Evidence
-	(*Criterion)(nil),                       // 37: openmtm.eligibility.v1.Criterion
-	(*Determination)(nil),                   // 38: openmtm.eligibility.v1.Determination
-	(*EvaluateMemberRequest)(nil),           // 39: openmtm.eligibility.v1.EvaluateMemberRequest
-	(*EvaluationRun)(nil),                   // 40: openmtm.eligibility.v1.EvaluationRun
-	(*StartEvaluationRunRequest)(nil),       // 41: openmtm.eligibility.v1.StartEvaluationRunRequest
-	(*GetEvaluationRunRequest)(nil),         // 42: openmtm.eligibility.v1.GetEvaluationRunRequest
-	(*EvaluationSchedule)(nil),              // 43: openmtm.eligibility.v1.EvaluationSchedule
-	(*GetEvaluationScheduleRequest)(nil),    // 44: openmtm.eligibility.v1.GetEvaluationScheduleRequest
-	(*UpdateEvaluationScheduleRequest)(nil), // 45: openmtm.eligibility.v1.UpdateEvaluationScheduleRequest
-	(*GetDeterminationRequest)(nil),         // 46: openmtm.eligibility.v1.GetDeterminationRequest
-	(*ListDeterminationsRequest)(nil),       // 47: openmtm.eligibility.v1.ListDeterminationsRequest
-	(*ListDeterminationsResponse)(nil),      // 48: openmtm.eligibility.v1.ListDeterminationsResponse
-	(*Enrollment)(nil),                      // 49: openmtm.eligibility.v1.Enrollment
-	(*GetEnrollmentRequest)(nil),            // 50: openmtm.eligibility.v1.GetEnrollmentRequest
-	(*ListEnrollmentsRequest)(nil),          // 51: openmtm.eligibility.v1.ListEnrollmentsRequest
-	(*ListEnrollmentsResponse)(nil),         // 52: openmtm.eligibility.v1.ListEnrollmentsResponse
-	(*OptOutMemberRequest)(nil),             // 53: openmtm.eligibility.v1.OptOutMemberRequest
-	(*StreamMemberHistoryRequest)(nil),      // 54: openmtm.eligibility.v1.StreamMemberHistoryRequest
-	(*MemberHistoryEntry)(nil),              // 55: openmtm.eligibility.v1.MemberHistoryEntry
-	(*ExportCmsFileRequest)(nil),            // 56: openmtm.eligibility.v1.ExportCmsFileRequest
-	(*CmsBeneficiaryRecord)(nil),            // 57: openmtm.eligibility.v1.CmsBeneficiaryRecord
-	(*v1.Date)(nil),                         // 58: openmtm.type.v1.Date
-	(*v1.DateRange)(nil),                    // 59: openmtm.type.v1.DateRange
-	(*timestamppb.Timestamp)(nil),           // 60: google.protobuf.Timestamp
-	(*v1.Money)(nil),                        // 61: openmtm.type.v1.Money
-	(v1.DeliveryMethod)(0),                  // 62: openmtm.type.v1.DeliveryMethod
+	(*InpatientStay)(nil),                   // 24: openmtm.eligibility.v1.InpatientStay
+	(*ListInpatientStaysRequest)(nil),       // 25: openmtm.eligibility.v1.ListInpatientStaysRequest
+	(*ListInpatientStaysResponse)(nil),      // 26: openmtm.eligibility.v1.ListInpatientStaysResponse
+	(*StreamMemberRecordsRequest)(nil),      // 27: openmtm.eligibility.v1.StreamMemberRecordsRequest
+	(*MemberRecord)(nil),                    // 28: openmtm.eligibility.v1.MemberRecord
+	(*Program)(nil),                         // 29: openmtm.eligibility.v1.Program
+	(*CreateProgramRequest)(nil),            // 30: openmtm.eligibility.v1.CreateProgramRequest
+	(*GetProgramRequest)(nil),               // 31: openmtm.eligibility.v1.GetProgramRequest
+	(*ListProgramsRequest)(nil),             // 32: openmtm.eligibility.v1.ListProgramsRequest
+	(*ListProgramsResponse)(nil),            // 33: openmtm.eligibility.v1.ListProgramsResponse
+	(*CountingWindows)(nil),                 // 34: openmtm.eligibility.v1.CountingWindows
+	(*RuleSet)(nil),                         // 35: openmtm.eligibility.v1.RuleSet
+	(*CreateRuleSetRequest)(nil),            // 36: openmtm.eligibility.v1.CreateRuleSetRequest
+	(*GetRuleSetRequest)(nil),               // 37: openmtm.eligibility.v1.GetRuleSetRequest
+	(*ListRuleSetsRequest)(nil),             // 38: openmtm.eligibility.v1.ListRuleSetsRequest
+	(*ListRuleSetsResponse)(nil),            // 39: openmtm.eligibility.v1.ListRuleSetsResponse
+	(*ConditionFound)(nil),                  // 40: openmtm.eligibility.v1.ConditionFound
+	(*Evidence)(nil),                        // 41: openmtm.eligibility.v1.Evidence
+	(*Criterion)(nil),                       // 42: openmtm.eligibility.v1.Criterion
+	(*Determination)(nil),                   // 43: openmtm.eligibility.v1.Determination
+	(*EvaluateMemberRequest)(nil),           // 44: openmtm.eligibility.v1.EvaluateMemberRequest
+	(*EvaluationRun)(nil),                   // 45: openmtm.eligibility.v1.EvaluationRun
+	(*StartEvaluationRunRequest)(nil),       // 46: openmtm.eligibility.v1.StartEvaluationRunRequest
+	(*GetEvaluationRunRequest)(nil),         // 47: openmtm.eligibility.v1.GetEvaluationRunRequest
+	(*EvaluationSchedule)(nil),              // 48: openmtm.eligibility.v1.EvaluationSchedule
+	(*GetEvaluationScheduleRequest)(nil),    // 49: openmtm.eligibility.v1.GetEvaluationScheduleRequest
+	(*UpdateEvaluationScheduleRequest)(nil), // 50: openmtm.eligibility.v1.UpdateEvaluationScheduleRequest
+	(*GetDeterminationRequest)(nil),         // 51: openmtm.eligibility.v1.GetDeterminationRequest
+	(*ListDeterminationsRequest)(nil),       // 52: openmtm.eligibility.v1.ListDeterminationsRequest
+	(*ListDeterminationsResponse)(nil),      // 53: openmtm.eligibility.v1.ListDeterminationsResponse
+	(*Enrollment)(nil),                      // 54: openmtm.eligibility.v1.Enrollment
+	(*GetEnrollmentRequest)(nil),            // 55: openmtm.eligibility.v1.GetEnrollmentRequest
+	(*ListEnrollmentsRequest)(nil),          // 56: openmtm.eligibility.v1.ListEnrollmentsRequest
+	(*ListEnrollmentsResponse)(nil),         // 57: openmtm.eligibility.v1.ListEnrollmentsResponse
+	(*OptOutMemberRequest)(nil),             // 58: openmtm.eligibility.v1.OptOutMemberRequest
+	(*StreamMemberHistoryRequest)(nil),      // 59: openmtm.eligibility.v1.StreamMemberHistoryRequest
+	(*MemberHistoryEntry)(nil),              // 60: openmtm.eligibility.v1.MemberHistoryEntry
+	(*ExportCmsFileRequest)(nil),            // 61: openmtm.eligibility.v1.ExportCmsFileRequest
+	(*CmsBeneficiaryRecord)(nil),            // 62: openmtm.eligibility.v1.CmsBeneficiaryRecord
+	(*v1.Date)(nil),                         // 63: openmtm.type.v1.Date
+	(*v1.DateRange)(nil),                    // 64: openmtm.type.v1.DateRange
+	(*timestamppb.Timestamp)(nil),           // 65: google.protobuf.Timestamp
+	(*v1.Money)(nil),                        // 66: openmtm.type.v1.Money
+	(v1.DeliveryMethod)(0),                  // 67: openmtm.type.v1.DeliveryMethod
 }
 var file_openmtm_eligibility_v1_eligibility_proto_depIdxs = []int32{
-	58, // 0: openmtm.eligibility.v1.Member.birth_date:type_name -> openmtm.type.v1.Date
-	0,  // 1: openmtm.eligibility.v1.Member.sex:type_name -> openmtm.eligibility.v1.Sex
-	59, // 2: openmtm.eligibility.v1.Member.coverage:type_name -> openmtm.type.v1.DateRange
-	60, // 3: openmtm.eligibility.v1.Member.create_time:type_name -> google.protobuf.Timestamp
-	60, // 4: openmtm.eligibility.v1.Member.update_time:type_name -> google.protobuf.Timestamp
-	10, // 5: openmtm.eligibility.v1.UpsertMemberRequest.member:type_name -> openmtm.eligibility.v1.Member
-	10, // 6: openmtm.eligibility.v1.ListMembersResponse.members:type_name -> openmtm.eligibility.v1.Member
-	16, // 7: openmtm.eligibility.v1.ImportSummary.errors:type_name -> openmtm.eligibility.v1.RowError
-	58, // 8: openmtm.eligibility.v1.Claim.fill_date:type_name -> openmtm.type.v1.Date
-	61, // 9: openmtm.eligibility.v1.Claim.total_cost:type_name -> openmtm.type.v1.Money
-	1,  // 10: openmtm.eligibility.v1.Claim.status:type_name -> openmtm.eligibility.v1.ClaimStatus
-	18, // 11: openmtm.eligibility.v1.ListClaimsResponse.claims:type_name -> openmtm.eligibility.v1.Claim
-	58, // 12: openmtm.eligibility.v1.Diagnosis.service_date:type_name -> openmtm.type.v1.Date
-	21, // 13: openmtm.eligibility.v1.ListDiagnosesResponse.diagnoses:type_name -> openmtm.eligibility.v1.Diagnosis
-	2,  // 14: openmtm.eligibility.v1.Program.kind:type_name -> openmtm.eligibility.v1.ProgramKind
-	60, // 15: openmtm.eligibility.v1.Program.create_time:type_name -> google.protobuf.Timestamp
-	24, // 16: openmtm.eligibility.v1.CreateProgramRequest.program:type_name -> openmtm.eligibility.v1.Program
-	24, // 17: openmtm.eligibility.v1.ListProgramsResponse.programs:type_name -> openmtm.eligibility.v1.Program
-	61, // 18: openmtm.eligibility.v1.RuleSet.cost_threshold:type_name -> openmtm.type.v1.Money
-	29, // 19: openmtm.eligibility.v1.RuleSet.windows:type_name -> openmtm.eligibility.v1.CountingWindows
-	60, // 20: openmtm.eligibility.v1.RuleSet.create_time:type_name -> google.protobuf.Timestamp
-	30, // 21: openmtm.eligibility.v1.CreateRuleSetRequest.rule_set:type_name -> openmtm.eligibility.v1.RuleSet
-	30, // 22: openmtm.eligibility.v1.ListRuleSetsResponse.rule_sets:type_name -> openmtm.eligibility.v1.RuleSet
-	3,  // 23: openmtm.eligibility.v1.ConditionFound.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
-	4,  // 24: openmtm.eligibility.v1.ConditionFound.source:type_name -> openmtm.eligibility.v1.ConditionSource
-	58, // 25: openmtm.eligibility.v1.Evidence.date:type_name -> openmtm.type.v1.Date
-	6,  // 26: openmtm.eligibility.v1.Criterion.kind:type_name -> openmtm.eligibility.v1.CriterionKind
-	36, // 27: openmtm.eligibility.v1.Criterion.evidence:type_name -> openmtm.eligibility.v1.Evidence
-	58, // 28: openmtm.eligibility.v1.Determination.as_of:type_name -> openmtm.type.v1.Date
-	5,  // 29: openmtm.eligibility.v1.Determination.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	37, // 30: openmtm.eligibility.v1.Determination.criteria:type_name -> openmtm.eligibility.v1.Criterion
-	35, // 31: openmtm.eligibility.v1.Determination.chronic_diseases:type_name -> openmtm.eligibility.v1.ConditionFound
-	61, // 32: openmtm.eligibility.v1.Determination.projected_annual_cost:type_name -> openmtm.type.v1.Money
-	60, // 33: openmtm.eligibility.v1.Determination.create_time:type_name -> google.protobuf.Timestamp
-	58, // 34: openmtm.eligibility.v1.EvaluateMemberRequest.as_of:type_name -> openmtm.type.v1.Date
-	58, // 35: openmtm.eligibility.v1.EvaluationRun.as_of:type_name -> openmtm.type.v1.Date
-	7,  // 36: openmtm.eligibility.v1.EvaluationRun.state:type_name -> openmtm.eligibility.v1.RunState
-	60, // 37: openmtm.eligibility.v1.EvaluationRun.create_time:type_name -> google.protobuf.Timestamp
-	60, // 38: openmtm.eligibility.v1.EvaluationRun.end_time:type_name -> google.protobuf.Timestamp
-	58, // 39: openmtm.eligibility.v1.StartEvaluationRunRequest.as_of:type_name -> openmtm.type.v1.Date
-	60, // 40: openmtm.eligibility.v1.EvaluationSchedule.next_run_time:type_name -> google.protobuf.Timestamp
-	60, // 41: openmtm.eligibility.v1.EvaluationSchedule.last_run_time:type_name -> google.protobuf.Timestamp
-	60, // 42: openmtm.eligibility.v1.EvaluationSchedule.update_time:type_name -> google.protobuf.Timestamp
-	43, // 43: openmtm.eligibility.v1.UpdateEvaluationScheduleRequest.evaluation_schedule:type_name -> openmtm.eligibility.v1.EvaluationSchedule
-	38, // 44: openmtm.eligibility.v1.ListDeterminationsResponse.determinations:type_name -> openmtm.eligibility.v1.Determination
-	8,  // 45: openmtm.eligibility.v1.Enrollment.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
-	5,  // 46: openmtm.eligibility.v1.Enrollment.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	58, // 47: openmtm.eligibility.v1.Enrollment.met_criteria_on:type_name -> openmtm.type.v1.Date
-	58, // 48: openmtm.eligibility.v1.Enrollment.enrolled_on:type_name -> openmtm.type.v1.Date
-	58, // 49: openmtm.eligibility.v1.Enrollment.opted_out_on:type_name -> openmtm.type.v1.Date
-	9,  // 50: openmtm.eligibility.v1.Enrollment.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	58, // 51: openmtm.eligibility.v1.Enrollment.cmr_offered_on:type_name -> openmtm.type.v1.Date
-	58, // 52: openmtm.eligibility.v1.Enrollment.cmr_dates:type_name -> openmtm.type.v1.Date
-	62, // 53: openmtm.eligibility.v1.Enrollment.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
-	8,  // 54: openmtm.eligibility.v1.ListEnrollmentsRequest.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
-	5,  // 55: openmtm.eligibility.v1.ListEnrollmentsRequest.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	3,  // 56: openmtm.eligibility.v1.ListEnrollmentsRequest.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
-	49, // 57: openmtm.eligibility.v1.ListEnrollmentsResponse.enrollments:type_name -> openmtm.eligibility.v1.Enrollment
-	58, // 58: openmtm.eligibility.v1.OptOutMemberRequest.opted_out_on:type_name -> openmtm.type.v1.Date
-	9,  // 59: openmtm.eligibility.v1.OptOutMemberRequest.reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	60, // 60: openmtm.eligibility.v1.MemberHistoryEntry.time:type_name -> google.protobuf.Timestamp
-	58, // 61: openmtm.eligibility.v1.CmsBeneficiaryRecord.birth_date:type_name -> openmtm.type.v1.Date
-	5,  // 62: openmtm.eligibility.v1.CmsBeneficiaryRecord.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
-	58, // 63: openmtm.eligibility.v1.CmsBeneficiaryRecord.met_criteria_on:type_name -> openmtm.type.v1.Date
-	58, // 64: openmtm.eligibility.v1.CmsBeneficiaryRecord.enrolled_on:type_name -> openmtm.type.v1.Date
-	58, // 65: openmtm.eligibility.v1.CmsBeneficiaryRecord.opted_out_on:type_name -> openmtm.type.v1.Date
-	9,  // 66: openmtm.eligibility.v1.CmsBeneficiaryRecord.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
-	58, // 67: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_offered_on:type_name -> openmtm.type.v1.Date
-	58, // 68: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_dates:type_name -> openmtm.type.v1.Date
-	62, // 69: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
-	11, // 70: openmtm.eligibility.v1.EligibilityService.UpsertMember:input_type -> openmtm.eligibility.v1.UpsertMemberRequest
-	12, // 71: openmtm.eligibility.v1.EligibilityService.GetMember:input_type -> openmtm.eligibility.v1.GetMemberRequest
-	13, // 72: openmtm.eligibility.v1.EligibilityService.ListMembers:input_type -> openmtm.eligibility.v1.ListMembersRequest
-	15, // 73: openmtm.eligibility.v1.EligibilityService.ImportMembers:input_type -> openmtm.eligibility.v1.ImportRequest
-	15, // 74: openmtm.eligibility.v1.EligibilityService.ImportClaims:input_type -> openmtm.eligibility.v1.ImportRequest
-	15, // 75: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:input_type -> openmtm.eligibility.v1.ImportRequest
-	19, // 76: openmtm.eligibility.v1.EligibilityService.ListClaims:input_type -> openmtm.eligibility.v1.ListClaimsRequest
-	22, // 77: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:input_type -> openmtm.eligibility.v1.ListDiagnosesRequest
-	25, // 78: openmtm.eligibility.v1.EligibilityService.CreateProgram:input_type -> openmtm.eligibility.v1.CreateProgramRequest
-	26, // 79: openmtm.eligibility.v1.EligibilityService.GetProgram:input_type -> openmtm.eligibility.v1.GetProgramRequest
-	27, // 80: openmtm.eligibility.v1.EligibilityService.ListPrograms:input_type -> openmtm.eligibility.v1.ListProgramsRequest
-	31, // 81: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:input_type -> openmtm.eligibility.v1.CreateRuleSetRequest
-	32, // 82: openmtm.eligibility.v1.EligibilityService.GetRuleSet:input_type -> openmtm.eligibility.v1.GetRuleSetRequest
-	33, // 83: openmtm.eligibility.v1.EligibilityService.ListRuleSets:input_type -> openmtm.eligibility.v1.ListRuleSetsRequest
-	39, // 84: openmtm.eligibility.v1.EligibilityService.EvaluateMember:input_type -> openmtm.eligibility.v1.EvaluateMemberRequest
-	41, // 85: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:input_type -> openmtm.eligibility.v1.StartEvaluationRunRequest
-	42, // 86: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:input_type -> openmtm.eligibility.v1.GetEvaluationRunRequest
-	44, // 87: openmtm.eligibility.v1.EligibilityService.GetEvaluationSchedule:input_type -> openmtm.eligibility.v1.GetEvaluationScheduleRequest
-	45, // 88: openmtm.eligibility.v1.EligibilityService.UpdateEvaluationSchedule:input_type -> openmtm.eligibility.v1.UpdateEvaluationScheduleRequest
-	46, // 89: openmtm.eligibility.v1.EligibilityService.GetDetermination:input_type -> openmtm.eligibility.v1.GetDeterminationRequest
-	47, // 90: openmtm.eligibility.v1.EligibilityService.ListDeterminations:input_type -> openmtm.eligibility.v1.ListDeterminationsRequest
-	50, // 91: openmtm.eligibility.v1.EligibilityService.GetEnrollment:input_type -> openmtm.eligibility.v1.GetEnrollmentRequest
-	51, // 92: openmtm.eligibility.v1.EligibilityService.ListEnrollments:input_type -> openmtm.eligibility.v1.ListEnrollmentsRequest
-	53, // 93: openmtm.eligibility.v1.EligibilityService.OptOutMember:input_type -> openmtm.eligibility.v1.OptOutMemberRequest
-	54, // 94: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:input_type -> openmtm.eligibility.v1.StreamMemberHistoryRequest
-	56, // 95: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:input_type -> openmtm.eligibility.v1.ExportCmsFileRequest
-	10, // 96: openmtm.eligibility.v1.EligibilityService.UpsertMember:output_type -> openmtm.eligibility.v1.Member
-	10, // 97: openmtm.eligibility.v1.EligibilityService.GetMember:output_type -> openmtm.eligibility.v1.Member
-	14, // 98: openmtm.eligibility.v1.EligibilityService.ListMembers:output_type -> openmtm.eligibility.v1.ListMembersResponse
-	17, // 99: openmtm.eligibility.v1.EligibilityService.ImportMembers:output_type -> openmtm.eligibility.v1.ImportSummary
-	17, // 100: openmtm.eligibility.v1.EligibilityService.ImportClaims:output_type -> openmtm.eligibility.v1.ImportSummary
-	17, // 101: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:output_type -> openmtm.eligibility.v1.ImportSummary
-	20, // 102: openmtm.eligibility.v1.EligibilityService.ListClaims:output_type -> openmtm.eligibility.v1.ListClaimsResponse
-	23, // 103: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:output_type -> openmtm.eligibility.v1.ListDiagnosesResponse
-	24, // 104: openmtm.eligibility.v1.EligibilityService.CreateProgram:output_type -> openmtm.eligibility.v1.Program
-	24, // 105: openmtm.eligibility.v1.EligibilityService.GetProgram:output_type -> openmtm.eligibility.v1.Program
-	28, // 106: openmtm.eligibility.v1.EligibilityService.ListPrograms:output_type -> openmtm.eligibility.v1.ListProgramsResponse
-	30, // 107: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
-	30, // 108: openmtm.eligibility.v1.EligibilityService.GetRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
-	34, // 109: openmtm.eligibility.v1.EligibilityService.ListRuleSets:output_type -> openmtm.eligibility.v1.ListRuleSetsResponse
-	38, // 110: openmtm.eligibility.v1.EligibilityService.EvaluateMember:output_type -> openmtm.eligibility.v1.Determination
-	40, // 111: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
-	40, // 112: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
-	43, // 113: openmtm.eligibility.v1.EligibilityService.GetEvaluationSchedule:output_type -> openmtm.eligibility.v1.EvaluationSchedule
-	43, // 114: openmtm.eligibility.v1.EligibilityService.UpdateEvaluationSchedule:output_type -> openmtm.eligibility.v1.EvaluationSchedule
-	38, // 115: openmtm.eligibility.v1.EligibilityService.GetDetermination:output_type -> openmtm.eligibility.v1.Determination
-	48, // 116: openmtm.eligibility.v1.EligibilityService.ListDeterminations:output_type -> openmtm.eligibility.v1.ListDeterminationsResponse
-	49, // 117: openmtm.eligibility.v1.EligibilityService.GetEnrollment:output_type -> openmtm.eligibility.v1.Enrollment
-	52, // 118: openmtm.eligibility.v1.EligibilityService.ListEnrollments:output_type -> openmtm.eligibility.v1.ListEnrollmentsResponse
-	49, // 119: openmtm.eligibility.v1.EligibilityService.OptOutMember:output_type -> openmtm.eligibility.v1.Enrollment
-	55, // 120: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:output_type -> openmtm.eligibility.v1.MemberHistoryEntry
-	57, // 121: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:output_type -> openmtm.eligibility.v1.CmsBeneficiaryRecord
-	96, // [96:122] is the sub-list for method output_type
-	70, // [70:96] is the sub-list for method input_type
-	70, // [70:70] is the sub-list for extension type_name
-	70, // [70:70] is the sub-list for extension extendee
-	0,  // [0:70] is the sub-list for field type_name
+	63,  // 0: openmtm.eligibility.v1.Member.birth_date:type_name -> openmtm.type.v1.Date
+	0,   // 1: openmtm.eligibility.v1.Member.sex:type_name -> openmtm.eligibility.v1.Sex
+	64,  // 2: openmtm.eligibility.v1.Member.coverage:type_name -> openmtm.type.v1.DateRange
+	65,  // 3: openmtm.eligibility.v1.Member.create_time:type_name -> google.protobuf.Timestamp
+	65,  // 4: openmtm.eligibility.v1.Member.update_time:type_name -> google.protobuf.Timestamp
+	10,  // 5: openmtm.eligibility.v1.UpsertMemberRequest.member:type_name -> openmtm.eligibility.v1.Member
+	10,  // 6: openmtm.eligibility.v1.ListMembersResponse.members:type_name -> openmtm.eligibility.v1.Member
+	16,  // 7: openmtm.eligibility.v1.ImportSummary.errors:type_name -> openmtm.eligibility.v1.RowError
+	63,  // 8: openmtm.eligibility.v1.Claim.fill_date:type_name -> openmtm.type.v1.Date
+	66,  // 9: openmtm.eligibility.v1.Claim.total_cost:type_name -> openmtm.type.v1.Money
+	1,   // 10: openmtm.eligibility.v1.Claim.status:type_name -> openmtm.eligibility.v1.ClaimStatus
+	18,  // 11: openmtm.eligibility.v1.ListClaimsResponse.claims:type_name -> openmtm.eligibility.v1.Claim
+	63,  // 12: openmtm.eligibility.v1.Diagnosis.service_date:type_name -> openmtm.type.v1.Date
+	21,  // 13: openmtm.eligibility.v1.ListDiagnosesResponse.diagnoses:type_name -> openmtm.eligibility.v1.Diagnosis
+	63,  // 14: openmtm.eligibility.v1.InpatientStay.admit_date:type_name -> openmtm.type.v1.Date
+	63,  // 15: openmtm.eligibility.v1.InpatientStay.discharge_date:type_name -> openmtm.type.v1.Date
+	24,  // 16: openmtm.eligibility.v1.ListInpatientStaysResponse.inpatient_stays:type_name -> openmtm.eligibility.v1.InpatientStay
+	63,  // 17: openmtm.eligibility.v1.StreamMemberRecordsRequest.since:type_name -> openmtm.type.v1.Date
+	10,  // 18: openmtm.eligibility.v1.MemberRecord.member:type_name -> openmtm.eligibility.v1.Member
+	18,  // 19: openmtm.eligibility.v1.MemberRecord.claims:type_name -> openmtm.eligibility.v1.Claim
+	21,  // 20: openmtm.eligibility.v1.MemberRecord.diagnoses:type_name -> openmtm.eligibility.v1.Diagnosis
+	24,  // 21: openmtm.eligibility.v1.MemberRecord.inpatient_stays:type_name -> openmtm.eligibility.v1.InpatientStay
+	2,   // 22: openmtm.eligibility.v1.Program.kind:type_name -> openmtm.eligibility.v1.ProgramKind
+	65,  // 23: openmtm.eligibility.v1.Program.create_time:type_name -> google.protobuf.Timestamp
+	29,  // 24: openmtm.eligibility.v1.CreateProgramRequest.program:type_name -> openmtm.eligibility.v1.Program
+	29,  // 25: openmtm.eligibility.v1.ListProgramsResponse.programs:type_name -> openmtm.eligibility.v1.Program
+	66,  // 26: openmtm.eligibility.v1.RuleSet.cost_threshold:type_name -> openmtm.type.v1.Money
+	34,  // 27: openmtm.eligibility.v1.RuleSet.windows:type_name -> openmtm.eligibility.v1.CountingWindows
+	65,  // 28: openmtm.eligibility.v1.RuleSet.create_time:type_name -> google.protobuf.Timestamp
+	35,  // 29: openmtm.eligibility.v1.CreateRuleSetRequest.rule_set:type_name -> openmtm.eligibility.v1.RuleSet
+	35,  // 30: openmtm.eligibility.v1.ListRuleSetsResponse.rule_sets:type_name -> openmtm.eligibility.v1.RuleSet
+	3,   // 31: openmtm.eligibility.v1.ConditionFound.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
+	4,   // 32: openmtm.eligibility.v1.ConditionFound.source:type_name -> openmtm.eligibility.v1.ConditionSource
+	63,  // 33: openmtm.eligibility.v1.Evidence.date:type_name -> openmtm.type.v1.Date
+	6,   // 34: openmtm.eligibility.v1.Criterion.kind:type_name -> openmtm.eligibility.v1.CriterionKind
+	41,  // 35: openmtm.eligibility.v1.Criterion.evidence:type_name -> openmtm.eligibility.v1.Evidence
+	63,  // 36: openmtm.eligibility.v1.Determination.as_of:type_name -> openmtm.type.v1.Date
+	5,   // 37: openmtm.eligibility.v1.Determination.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
+	42,  // 38: openmtm.eligibility.v1.Determination.criteria:type_name -> openmtm.eligibility.v1.Criterion
+	40,  // 39: openmtm.eligibility.v1.Determination.chronic_diseases:type_name -> openmtm.eligibility.v1.ConditionFound
+	66,  // 40: openmtm.eligibility.v1.Determination.projected_annual_cost:type_name -> openmtm.type.v1.Money
+	65,  // 41: openmtm.eligibility.v1.Determination.create_time:type_name -> google.protobuf.Timestamp
+	63,  // 42: openmtm.eligibility.v1.EvaluateMemberRequest.as_of:type_name -> openmtm.type.v1.Date
+	63,  // 43: openmtm.eligibility.v1.EvaluationRun.as_of:type_name -> openmtm.type.v1.Date
+	7,   // 44: openmtm.eligibility.v1.EvaluationRun.state:type_name -> openmtm.eligibility.v1.RunState
+	65,  // 45: openmtm.eligibility.v1.EvaluationRun.create_time:type_name -> google.protobuf.Timestamp
+	65,  // 46: openmtm.eligibility.v1.EvaluationRun.end_time:type_name -> google.protobuf.Timestamp
+	63,  // 47: openmtm.eligibility.v1.StartEvaluationRunRequest.as_of:type_name -> openmtm.type.v1.Date
+	65,  // 48: openmtm.eligibility.v1.EvaluationSchedule.next_run_time:type_name -> google.protobuf.Timestamp
+	65,  // 49: openmtm.eligibility.v1.EvaluationSchedule.last_run_time:type_name -> google.protobuf.Timestamp
+	65,  // 50: openmtm.eligibility.v1.EvaluationSchedule.update_time:type_name -> google.protobuf.Timestamp
+	48,  // 51: openmtm.eligibility.v1.UpdateEvaluationScheduleRequest.evaluation_schedule:type_name -> openmtm.eligibility.v1.EvaluationSchedule
+	43,  // 52: openmtm.eligibility.v1.ListDeterminationsResponse.determinations:type_name -> openmtm.eligibility.v1.Determination
+	8,   // 53: openmtm.eligibility.v1.Enrollment.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
+	5,   // 54: openmtm.eligibility.v1.Enrollment.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
+	63,  // 55: openmtm.eligibility.v1.Enrollment.met_criteria_on:type_name -> openmtm.type.v1.Date
+	63,  // 56: openmtm.eligibility.v1.Enrollment.enrolled_on:type_name -> openmtm.type.v1.Date
+	63,  // 57: openmtm.eligibility.v1.Enrollment.opted_out_on:type_name -> openmtm.type.v1.Date
+	9,   // 58: openmtm.eligibility.v1.Enrollment.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
+	63,  // 59: openmtm.eligibility.v1.Enrollment.cmr_offered_on:type_name -> openmtm.type.v1.Date
+	63,  // 60: openmtm.eligibility.v1.Enrollment.cmr_dates:type_name -> openmtm.type.v1.Date
+	67,  // 61: openmtm.eligibility.v1.Enrollment.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	8,   // 62: openmtm.eligibility.v1.ListEnrollmentsRequest.status:type_name -> openmtm.eligibility.v1.EnrollmentStatus
+	5,   // 63: openmtm.eligibility.v1.ListEnrollmentsRequest.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
+	3,   // 64: openmtm.eligibility.v1.ListEnrollmentsRequest.disease:type_name -> openmtm.eligibility.v1.ChronicDisease
+	54,  // 65: openmtm.eligibility.v1.ListEnrollmentsResponse.enrollments:type_name -> openmtm.eligibility.v1.Enrollment
+	63,  // 66: openmtm.eligibility.v1.OptOutMemberRequest.opted_out_on:type_name -> openmtm.type.v1.Date
+	9,   // 67: openmtm.eligibility.v1.OptOutMemberRequest.reason:type_name -> openmtm.eligibility.v1.OptOutReason
+	65,  // 68: openmtm.eligibility.v1.MemberHistoryEntry.time:type_name -> google.protobuf.Timestamp
+	63,  // 69: openmtm.eligibility.v1.CmsBeneficiaryRecord.birth_date:type_name -> openmtm.type.v1.Date
+	5,   // 70: openmtm.eligibility.v1.CmsBeneficiaryRecord.targeting_reason:type_name -> openmtm.eligibility.v1.TargetingReason
+	63,  // 71: openmtm.eligibility.v1.CmsBeneficiaryRecord.met_criteria_on:type_name -> openmtm.type.v1.Date
+	63,  // 72: openmtm.eligibility.v1.CmsBeneficiaryRecord.enrolled_on:type_name -> openmtm.type.v1.Date
+	63,  // 73: openmtm.eligibility.v1.CmsBeneficiaryRecord.opted_out_on:type_name -> openmtm.type.v1.Date
+	9,   // 74: openmtm.eligibility.v1.CmsBeneficiaryRecord.opt_out_reason:type_name -> openmtm.eligibility.v1.OptOutReason
+	63,  // 75: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_offered_on:type_name -> openmtm.type.v1.Date
+	63,  // 76: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_dates:type_name -> openmtm.type.v1.Date
+	67,  // 77: openmtm.eligibility.v1.CmsBeneficiaryRecord.cmr_delivery_method:type_name -> openmtm.type.v1.DeliveryMethod
+	11,  // 78: openmtm.eligibility.v1.EligibilityService.UpsertMember:input_type -> openmtm.eligibility.v1.UpsertMemberRequest
+	12,  // 79: openmtm.eligibility.v1.EligibilityService.GetMember:input_type -> openmtm.eligibility.v1.GetMemberRequest
+	13,  // 80: openmtm.eligibility.v1.EligibilityService.ListMembers:input_type -> openmtm.eligibility.v1.ListMembersRequest
+	15,  // 81: openmtm.eligibility.v1.EligibilityService.ImportMembers:input_type -> openmtm.eligibility.v1.ImportRequest
+	15,  // 82: openmtm.eligibility.v1.EligibilityService.ImportClaims:input_type -> openmtm.eligibility.v1.ImportRequest
+	15,  // 83: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:input_type -> openmtm.eligibility.v1.ImportRequest
+	19,  // 84: openmtm.eligibility.v1.EligibilityService.ListClaims:input_type -> openmtm.eligibility.v1.ListClaimsRequest
+	22,  // 85: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:input_type -> openmtm.eligibility.v1.ListDiagnosesRequest
+	15,  // 86: openmtm.eligibility.v1.EligibilityService.ImportInpatientStays:input_type -> openmtm.eligibility.v1.ImportRequest
+	25,  // 87: openmtm.eligibility.v1.EligibilityService.ListInpatientStays:input_type -> openmtm.eligibility.v1.ListInpatientStaysRequest
+	27,  // 88: openmtm.eligibility.v1.EligibilityService.StreamMemberRecords:input_type -> openmtm.eligibility.v1.StreamMemberRecordsRequest
+	30,  // 89: openmtm.eligibility.v1.EligibilityService.CreateProgram:input_type -> openmtm.eligibility.v1.CreateProgramRequest
+	31,  // 90: openmtm.eligibility.v1.EligibilityService.GetProgram:input_type -> openmtm.eligibility.v1.GetProgramRequest
+	32,  // 91: openmtm.eligibility.v1.EligibilityService.ListPrograms:input_type -> openmtm.eligibility.v1.ListProgramsRequest
+	36,  // 92: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:input_type -> openmtm.eligibility.v1.CreateRuleSetRequest
+	37,  // 93: openmtm.eligibility.v1.EligibilityService.GetRuleSet:input_type -> openmtm.eligibility.v1.GetRuleSetRequest
+	38,  // 94: openmtm.eligibility.v1.EligibilityService.ListRuleSets:input_type -> openmtm.eligibility.v1.ListRuleSetsRequest
+	44,  // 95: openmtm.eligibility.v1.EligibilityService.EvaluateMember:input_type -> openmtm.eligibility.v1.EvaluateMemberRequest
+	46,  // 96: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:input_type -> openmtm.eligibility.v1.StartEvaluationRunRequest
+	47,  // 97: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:input_type -> openmtm.eligibility.v1.GetEvaluationRunRequest
+	49,  // 98: openmtm.eligibility.v1.EligibilityService.GetEvaluationSchedule:input_type -> openmtm.eligibility.v1.GetEvaluationScheduleRequest
+	50,  // 99: openmtm.eligibility.v1.EligibilityService.UpdateEvaluationSchedule:input_type -> openmtm.eligibility.v1.UpdateEvaluationScheduleRequest
+	51,  // 100: openmtm.eligibility.v1.EligibilityService.GetDetermination:input_type -> openmtm.eligibility.v1.GetDeterminationRequest
+	52,  // 101: openmtm.eligibility.v1.EligibilityService.ListDeterminations:input_type -> openmtm.eligibility.v1.ListDeterminationsRequest
+	55,  // 102: openmtm.eligibility.v1.EligibilityService.GetEnrollment:input_type -> openmtm.eligibility.v1.GetEnrollmentRequest
+	56,  // 103: openmtm.eligibility.v1.EligibilityService.ListEnrollments:input_type -> openmtm.eligibility.v1.ListEnrollmentsRequest
+	58,  // 104: openmtm.eligibility.v1.EligibilityService.OptOutMember:input_type -> openmtm.eligibility.v1.OptOutMemberRequest
+	59,  // 105: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:input_type -> openmtm.eligibility.v1.StreamMemberHistoryRequest
+	61,  // 106: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:input_type -> openmtm.eligibility.v1.ExportCmsFileRequest
+	10,  // 107: openmtm.eligibility.v1.EligibilityService.UpsertMember:output_type -> openmtm.eligibility.v1.Member
+	10,  // 108: openmtm.eligibility.v1.EligibilityService.GetMember:output_type -> openmtm.eligibility.v1.Member
+	14,  // 109: openmtm.eligibility.v1.EligibilityService.ListMembers:output_type -> openmtm.eligibility.v1.ListMembersResponse
+	17,  // 110: openmtm.eligibility.v1.EligibilityService.ImportMembers:output_type -> openmtm.eligibility.v1.ImportSummary
+	17,  // 111: openmtm.eligibility.v1.EligibilityService.ImportClaims:output_type -> openmtm.eligibility.v1.ImportSummary
+	17,  // 112: openmtm.eligibility.v1.EligibilityService.ImportDiagnoses:output_type -> openmtm.eligibility.v1.ImportSummary
+	20,  // 113: openmtm.eligibility.v1.EligibilityService.ListClaims:output_type -> openmtm.eligibility.v1.ListClaimsResponse
+	23,  // 114: openmtm.eligibility.v1.EligibilityService.ListDiagnoses:output_type -> openmtm.eligibility.v1.ListDiagnosesResponse
+	17,  // 115: openmtm.eligibility.v1.EligibilityService.ImportInpatientStays:output_type -> openmtm.eligibility.v1.ImportSummary
+	26,  // 116: openmtm.eligibility.v1.EligibilityService.ListInpatientStays:output_type -> openmtm.eligibility.v1.ListInpatientStaysResponse
+	28,  // 117: openmtm.eligibility.v1.EligibilityService.StreamMemberRecords:output_type -> openmtm.eligibility.v1.MemberRecord
+	29,  // 118: openmtm.eligibility.v1.EligibilityService.CreateProgram:output_type -> openmtm.eligibility.v1.Program
+	29,  // 119: openmtm.eligibility.v1.EligibilityService.GetProgram:output_type -> openmtm.eligibility.v1.Program
+	33,  // 120: openmtm.eligibility.v1.EligibilityService.ListPrograms:output_type -> openmtm.eligibility.v1.ListProgramsResponse
+	35,  // 121: openmtm.eligibility.v1.EligibilityService.CreateRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
+	35,  // 122: openmtm.eligibility.v1.EligibilityService.GetRuleSet:output_type -> openmtm.eligibility.v1.RuleSet
+	39,  // 123: openmtm.eligibility.v1.EligibilityService.ListRuleSets:output_type -> openmtm.eligibility.v1.ListRuleSetsResponse
+	43,  // 124: openmtm.eligibility.v1.EligibilityService.EvaluateMember:output_type -> openmtm.eligibility.v1.Determination
+	45,  // 125: openmtm.eligibility.v1.EligibilityService.StartEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
+	45,  // 126: openmtm.eligibility.v1.EligibilityService.GetEvaluationRun:output_type -> openmtm.eligibility.v1.EvaluationRun
+	48,  // 127: openmtm.eligibility.v1.EligibilityService.GetEvaluationSchedule:output_type -> openmtm.eligibility.v1.EvaluationSchedule
+	48,  // 128: openmtm.eligibility.v1.EligibilityService.UpdateEvaluationSchedule:output_type -> openmtm.eligibility.v1.EvaluationSchedule
+	43,  // 129: openmtm.eligibility.v1.EligibilityService.GetDetermination:output_type -> openmtm.eligibility.v1.Determination
+	53,  // 130: openmtm.eligibility.v1.EligibilityService.ListDeterminations:output_type -> openmtm.eligibility.v1.ListDeterminationsResponse
+	54,  // 131: openmtm.eligibility.v1.EligibilityService.GetEnrollment:output_type -> openmtm.eligibility.v1.Enrollment
+	57,  // 132: openmtm.eligibility.v1.EligibilityService.ListEnrollments:output_type -> openmtm.eligibility.v1.ListEnrollmentsResponse
+	54,  // 133: openmtm.eligibility.v1.EligibilityService.OptOutMember:output_type -> openmtm.eligibility.v1.Enrollment
+	60,  // 134: openmtm.eligibility.v1.EligibilityService.StreamMemberHistory:output_type -> openmtm.eligibility.v1.MemberHistoryEntry
+	62,  // 135: openmtm.eligibility.v1.EligibilityService.ExportCmsFile:output_type -> openmtm.eligibility.v1.CmsBeneficiaryRecord
+	107, // [107:136] is the sub-list for method output_type
+	78,  // [78:107] is the sub-list for method input_type
+	78,  // [78:78] is the sub-list for extension type_name
+	78,  // [78:78] is the sub-list for extension extendee
+	0,   // [0:78] is the sub-list for field type_name
 }
 
 func init() { file_openmtm_eligibility_v1_eligibility_proto_init() }
@@ -4920,14 +5277,14 @@ func file_openmtm_eligibility_v1_eligibility_proto_init() {
 	if File_openmtm_eligibility_v1_eligibility_proto != nil {
 		return
 	}
-	file_openmtm_eligibility_v1_eligibility_proto_msgTypes[41].OneofWrappers = []any{}
+	file_openmtm_eligibility_v1_eligibility_proto_msgTypes[46].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_eligibility_v1_eligibility_proto_rawDesc), len(file_openmtm_eligibility_v1_eligibility_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   48,
+			NumMessages:   53,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -31,6 +31,9 @@ const (
 	EligibilityService_ImportDiagnoses_FullMethodName          = "/openmtm.eligibility.v1.EligibilityService/ImportDiagnoses"
 	EligibilityService_ListClaims_FullMethodName               = "/openmtm.eligibility.v1.EligibilityService/ListClaims"
 	EligibilityService_ListDiagnoses_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/ListDiagnoses"
+	EligibilityService_ImportInpatientStays_FullMethodName     = "/openmtm.eligibility.v1.EligibilityService/ImportInpatientStays"
+	EligibilityService_ListInpatientStays_FullMethodName       = "/openmtm.eligibility.v1.EligibilityService/ListInpatientStays"
+	EligibilityService_StreamMemberRecords_FullMethodName      = "/openmtm.eligibility.v1.EligibilityService/StreamMemberRecords"
 	EligibilityService_CreateProgram_FullMethodName            = "/openmtm.eligibility.v1.EligibilityService/CreateProgram"
 	EligibilityService_GetProgram_FullMethodName               = "/openmtm.eligibility.v1.EligibilityService/GetProgram"
 	EligibilityService_ListPrograms_FullMethodName             = "/openmtm.eligibility.v1.EligibilityService/ListPrograms"
@@ -73,6 +76,15 @@ type EligibilityServiceClient interface {
 	ListClaims(ctx context.Context, in *ListClaimsRequest, opts ...grpc.CallOption) (*ListClaimsResponse, error)
 	// Lists a member's diagnoses, newest first.
 	ListDiagnoses(ctx context.Context, in *ListDiagnosesRequest, opts ...grpc.CallOption) (*ListDiagnosesResponse, error)
+	// Imports inpatient_stays.csv (for the PQA PDC inpatient adjustment), sent
+	// as a stream of CSV chunks.
+	ImportInpatientStays(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportRequest, ImportSummary], error)
+	// Lists a member's inpatient stays, newest admission first.
+	ListInpatientStays(ctx context.Context, in *ListInpatientStaysRequest, opts ...grpc.CallOption) (*ListInpatientStaysResponse, error)
+	// Streams members' clinical records (the member, claims, diagnoses and
+	// inpatient stays), one message per member, for the services that assess
+	// them (targeting).
+	StreamMemberRecords(ctx context.Context, in *StreamMemberRecordsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[MemberRecord], error)
 	// Creates a program (Part D or a plan-defined one).
 	CreateProgram(ctx context.Context, in *CreateProgramRequest, opts ...grpc.CallOption) (*Program, error)
 	// Reads a program.
@@ -208,6 +220,48 @@ func (c *eligibilityServiceClient) ListDiagnoses(ctx context.Context, in *ListDi
 	}
 	return out, nil
 }
+
+func (c *eligibilityServiceClient) ImportInpatientStays(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportRequest, ImportSummary], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &EligibilityService_ServiceDesc.Streams[3], EligibilityService_ImportInpatientStays_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ImportRequest, ImportSummary]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type EligibilityService_ImportInpatientStaysClient = grpc.ClientStreamingClient[ImportRequest, ImportSummary]
+
+func (c *eligibilityServiceClient) ListInpatientStays(ctx context.Context, in *ListInpatientStaysRequest, opts ...grpc.CallOption) (*ListInpatientStaysResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListInpatientStaysResponse)
+	err := c.cc.Invoke(ctx, EligibilityService_ListInpatientStays_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *eligibilityServiceClient) StreamMemberRecords(ctx context.Context, in *StreamMemberRecordsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[MemberRecord], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &EligibilityService_ServiceDesc.Streams[4], EligibilityService_StreamMemberRecords_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamMemberRecordsRequest, MemberRecord]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type EligibilityService_StreamMemberRecordsClient = grpc.ServerStreamingClient[MemberRecord]
 
 func (c *eligibilityServiceClient) CreateProgram(ctx context.Context, in *CreateProgramRequest, opts ...grpc.CallOption) (*Program, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
@@ -371,7 +425,7 @@ func (c *eligibilityServiceClient) OptOutMember(ctx context.Context, in *OptOutM
 
 func (c *eligibilityServiceClient) StreamMemberHistory(ctx context.Context, in *StreamMemberHistoryRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[MemberHistoryEntry], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &EligibilityService_ServiceDesc.Streams[3], EligibilityService_StreamMemberHistory_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &EligibilityService_ServiceDesc.Streams[5], EligibilityService_StreamMemberHistory_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +444,7 @@ type EligibilityService_StreamMemberHistoryClient = grpc.ServerStreamingClient[M
 
 func (c *eligibilityServiceClient) ExportCmsFile(ctx context.Context, in *ExportCmsFileRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[CmsBeneficiaryRecord], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &EligibilityService_ServiceDesc.Streams[4], EligibilityService_ExportCmsFile_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &EligibilityService_ServiceDesc.Streams[6], EligibilityService_ExportCmsFile_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -429,6 +483,15 @@ type EligibilityServiceServer interface {
 	ListClaims(context.Context, *ListClaimsRequest) (*ListClaimsResponse, error)
 	// Lists a member's diagnoses, newest first.
 	ListDiagnoses(context.Context, *ListDiagnosesRequest) (*ListDiagnosesResponse, error)
+	// Imports inpatient_stays.csv (for the PQA PDC inpatient adjustment), sent
+	// as a stream of CSV chunks.
+	ImportInpatientStays(grpc.ClientStreamingServer[ImportRequest, ImportSummary]) error
+	// Lists a member's inpatient stays, newest admission first.
+	ListInpatientStays(context.Context, *ListInpatientStaysRequest) (*ListInpatientStaysResponse, error)
+	// Streams members' clinical records (the member, claims, diagnoses and
+	// inpatient stays), one message per member, for the services that assess
+	// them (targeting).
+	StreamMemberRecords(*StreamMemberRecordsRequest, grpc.ServerStreamingServer[MemberRecord]) error
 	// Creates a program (Part D or a plan-defined one).
 	CreateProgram(context.Context, *CreateProgramRequest) (*Program, error)
 	// Reads a program.
@@ -499,6 +562,15 @@ func (UnimplementedEligibilityServiceServer) ListClaims(context.Context, *ListCl
 }
 func (UnimplementedEligibilityServiceServer) ListDiagnoses(context.Context, *ListDiagnosesRequest) (*ListDiagnosesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListDiagnoses not implemented")
+}
+func (UnimplementedEligibilityServiceServer) ImportInpatientStays(grpc.ClientStreamingServer[ImportRequest, ImportSummary]) error {
+	return status.Error(codes.Unimplemented, "method ImportInpatientStays not implemented")
+}
+func (UnimplementedEligibilityServiceServer) ListInpatientStays(context.Context, *ListInpatientStaysRequest) (*ListInpatientStaysResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListInpatientStays not implemented")
+}
+func (UnimplementedEligibilityServiceServer) StreamMemberRecords(*StreamMemberRecordsRequest, grpc.ServerStreamingServer[MemberRecord]) error {
+	return status.Error(codes.Unimplemented, "method StreamMemberRecords not implemented")
 }
 func (UnimplementedEligibilityServiceServer) CreateProgram(context.Context, *CreateProgramRequest) (*Program, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateProgram not implemented")
@@ -685,6 +757,42 @@ func _EligibilityService_ListDiagnoses_Handler(srv interface{}, ctx context.Cont
 	}
 	return interceptor(ctx, in, info, handler)
 }
+
+func _EligibilityService_ImportInpatientStays_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(EligibilityServiceServer).ImportInpatientStays(&grpc.GenericServerStream[ImportRequest, ImportSummary]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type EligibilityService_ImportInpatientStaysServer = grpc.ClientStreamingServer[ImportRequest, ImportSummary]
+
+func _EligibilityService_ListInpatientStays_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListInpatientStaysRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EligibilityServiceServer).ListInpatientStays(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EligibilityService_ListInpatientStays_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EligibilityServiceServer).ListInpatientStays(ctx, req.(*ListInpatientStaysRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EligibilityService_StreamMemberRecords_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(StreamMemberRecordsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(EligibilityServiceServer).StreamMemberRecords(m, &grpc.GenericServerStream[StreamMemberRecordsRequest, MemberRecord]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type EligibilityService_StreamMemberRecordsServer = grpc.ServerStreamingServer[MemberRecord]
 
 func _EligibilityService_CreateProgram_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateProgramRequest)
@@ -1024,6 +1132,10 @@ var EligibilityService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _EligibilityService_ListDiagnoses_Handler,
 		},
 		{
+			MethodName: "ListInpatientStays",
+			Handler:    _EligibilityService_ListInpatientStays_Handler,
+		},
+		{
 			MethodName: "CreateProgram",
 			Handler:    _EligibilityService_CreateProgram_Handler,
 		},
@@ -1103,6 +1215,16 @@ var EligibilityService_ServiceDesc = grpc.ServiceDesc{
 			StreamName:    "ImportDiagnoses",
 			Handler:       _EligibilityService_ImportDiagnoses_Handler,
 			ClientStreams: true,
+		},
+		{
+			StreamName:    "ImportInpatientStays",
+			Handler:       _EligibilityService_ImportInpatientStays_Handler,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "StreamMemberRecords",
+			Handler:       _EligibilityService_StreamMemberRecords_Handler,
+			ServerStreams: true,
 		},
 		{
 			StreamName:    "StreamMemberHistory",

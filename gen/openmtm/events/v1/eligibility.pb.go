@@ -324,6 +324,64 @@ func (x *DeterminationChanged) GetTargetingReason() string {
 	return ""
 }
 
+// mtm.eligibility.records.changed: an import changed the claims, diagnoses
+// or inpatient stays of these members. One event per import transaction and
+// up to 1000 members; the envelope's subject is the plan. Carries ids only:
+// consumers read the records with StreamMemberRecords.
+type MemberRecordsChanged struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The plan: "plans/{plan}".
+	Plan string `protobuf:"bytes,1,opt,name=plan,proto3" json:"plan,omitempty"`
+	// The members whose records changed.
+	MemberIds     []string `protobuf:"bytes,2,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MemberRecordsChanged) Reset() {
+	*x = MemberRecordsChanged{}
+	mi := &file_openmtm_events_v1_eligibility_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MemberRecordsChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MemberRecordsChanged) ProtoMessage() {}
+
+func (x *MemberRecordsChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_events_v1_eligibility_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MemberRecordsChanged.ProtoReflect.Descriptor instead.
+func (*MemberRecordsChanged) Descriptor() ([]byte, []int) {
+	return file_openmtm_events_v1_eligibility_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MemberRecordsChanged) GetPlan() string {
+	if x != nil {
+		return x.Plan
+	}
+	return ""
+}
+
+func (x *MemberRecordsChanged) GetMemberIds() []string {
+	if x != nil {
+		return x.MemberIds
+	}
+	return nil
+}
+
 var File_openmtm_events_v1_eligibility_proto protoreflect.FileDescriptor
 
 const file_openmtm_events_v1_eligibility_proto_rawDesc = "" +
@@ -352,7 +410,11 @@ const file_openmtm_events_v1_eligibility_proto_rawDesc = "" +
 	"\x06member\x18\x01 \x01(\v2\x1a.openmtm.type.v1.MemberRefR\x06member\x12$\n" +
 	"\rdetermination\x18\x02 \x01(\tR\rdetermination\x12\x1a\n" +
 	"\beligible\x18\x03 \x01(\bR\beligible\x12)\n" +
-	"\x10targeting_reason\x18\x04 \x01(\tR\x0ftargetingReasonB;Z9github.com/openmtm/openmtm/gen/openmtm/events/v1;eventsv1b\x06proto3"
+	"\x10targeting_reason\x18\x04 \x01(\tR\x0ftargetingReason\"I\n" +
+	"\x14MemberRecordsChanged\x12\x12\n" +
+	"\x04plan\x18\x01 \x01(\tR\x04plan\x12\x1d\n" +
+	"\n" +
+	"member_ids\x18\x02 \x03(\tR\tmemberIdsB;Z9github.com/openmtm/openmtm/gen/openmtm/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_openmtm_events_v1_eligibility_proto_rawDescOnce sync.Once
@@ -366,22 +428,23 @@ func file_openmtm_events_v1_eligibility_proto_rawDescGZIP() []byte {
 	return file_openmtm_events_v1_eligibility_proto_rawDescData
 }
 
-var file_openmtm_events_v1_eligibility_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_openmtm_events_v1_eligibility_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_openmtm_events_v1_eligibility_proto_goTypes = []any{
 	(*MemberUpserted)(nil),       // 0: openmtm.events.v1.MemberUpserted
 	(*MemberEnrolled)(nil),       // 1: openmtm.events.v1.MemberEnrolled
 	(*MemberOptedOut)(nil),       // 2: openmtm.events.v1.MemberOptedOut
 	(*DeterminationChanged)(nil), // 3: openmtm.events.v1.DeterminationChanged
-	(*v1.MemberRef)(nil),         // 4: openmtm.type.v1.MemberRef
-	(*v1.Date)(nil),              // 5: openmtm.type.v1.Date
+	(*MemberRecordsChanged)(nil), // 4: openmtm.events.v1.MemberRecordsChanged
+	(*v1.MemberRef)(nil),         // 5: openmtm.type.v1.MemberRef
+	(*v1.Date)(nil),              // 6: openmtm.type.v1.Date
 }
 var file_openmtm_events_v1_eligibility_proto_depIdxs = []int32{
-	4, // 0: openmtm.events.v1.MemberUpserted.member:type_name -> openmtm.type.v1.MemberRef
-	4, // 1: openmtm.events.v1.MemberEnrolled.member:type_name -> openmtm.type.v1.MemberRef
-	5, // 2: openmtm.events.v1.MemberEnrolled.enrolled_on:type_name -> openmtm.type.v1.Date
-	4, // 3: openmtm.events.v1.MemberOptedOut.member:type_name -> openmtm.type.v1.MemberRef
-	5, // 4: openmtm.events.v1.MemberOptedOut.opted_out_on:type_name -> openmtm.type.v1.Date
-	4, // 5: openmtm.events.v1.DeterminationChanged.member:type_name -> openmtm.type.v1.MemberRef
+	5, // 0: openmtm.events.v1.MemberUpserted.member:type_name -> openmtm.type.v1.MemberRef
+	5, // 1: openmtm.events.v1.MemberEnrolled.member:type_name -> openmtm.type.v1.MemberRef
+	6, // 2: openmtm.events.v1.MemberEnrolled.enrolled_on:type_name -> openmtm.type.v1.Date
+	5, // 3: openmtm.events.v1.MemberOptedOut.member:type_name -> openmtm.type.v1.MemberRef
+	6, // 4: openmtm.events.v1.MemberOptedOut.opted_out_on:type_name -> openmtm.type.v1.Date
+	5, // 5: openmtm.events.v1.DeterminationChanged.member:type_name -> openmtm.type.v1.MemberRef
 	6, // [6:6] is the sub-list for method output_type
 	6, // [6:6] is the sub-list for method input_type
 	6, // [6:6] is the sub-list for extension type_name
@@ -400,7 +463,7 @@ func file_openmtm_events_v1_eligibility_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_events_v1_eligibility_proto_rawDesc), len(file_openmtm_events_v1_eligibility_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -144,6 +144,200 @@ func (InterventionState) EnumDescriptor() ([]byte, []int) {
 	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{1}
 }
 
+// A plan's targeting settings. Fields left unset keep the defaults.
+type TargetingSettings struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "plans/{plan}/targetingSettings".
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Days after enrollment by which the CMR is offered (default 60; 1-60).
+	CmrOfferDays int32 `protobuf:"varint,2,opt,name=cmr_offer_days,json=cmrOfferDays,proto3" json:"cmr_offer_days,omitempty"`
+	// Days a high-severity finding's follow-up is due in (default 14; 1-90).
+	FindingDueDays int32 `protobuf:"varint,3,opt,name=finding_due_days,json=findingDueDays,proto3" json:"finding_due_days,omitempty"`
+	// Priority weight per term name (see PriorityTerm.term); terms left out
+	// keep their default weight.
+	PriorityWeights map[string]float64 `protobuf:"bytes,4,rep,name=priority_weights,json=priorityWeights,proto3" json:"priority_weights,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
+	// The screening rules' tuning as YAML: rules switched off, thresholds
+	// changed (see services/targeting/screening.Config). Empty: shipped rules.
+	ScreeningConfig string `protobuf:"bytes,5,opt,name=screening_config,json=screeningConfig,proto3" json:"screening_config,omitempty"`
+	// Version, increased by every update. Output only.
+	Version int64 `protobuf:"varint,6,opt,name=version,proto3" json:"version,omitempty"`
+	// When the settings were last updated. Output only.
+	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TargetingSettings) Reset() {
+	*x = TargetingSettings{}
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TargetingSettings) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TargetingSettings) ProtoMessage() {}
+
+func (x *TargetingSettings) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TargetingSettings.ProtoReflect.Descriptor instead.
+func (*TargetingSettings) Descriptor() ([]byte, []int) {
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *TargetingSettings) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *TargetingSettings) GetCmrOfferDays() int32 {
+	if x != nil {
+		return x.CmrOfferDays
+	}
+	return 0
+}
+
+func (x *TargetingSettings) GetFindingDueDays() int32 {
+	if x != nil {
+		return x.FindingDueDays
+	}
+	return 0
+}
+
+func (x *TargetingSettings) GetPriorityWeights() map[string]float64 {
+	if x != nil {
+		return x.PriorityWeights
+	}
+	return nil
+}
+
+func (x *TargetingSettings) GetScreeningConfig() string {
+	if x != nil {
+		return x.ScreeningConfig
+	}
+	return ""
+}
+
+func (x *TargetingSettings) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *TargetingSettings) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+// Request for GetTargetingSettings.
+type GetTargetingSettingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "plans/{plan}/targetingSettings".
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTargetingSettingsRequest) Reset() {
+	*x = GetTargetingSettingsRequest{}
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTargetingSettingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTargetingSettingsRequest) ProtoMessage() {}
+
+func (x *GetTargetingSettingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTargetingSettingsRequest.ProtoReflect.Descriptor instead.
+func (*GetTargetingSettingsRequest) Descriptor() ([]byte, []int) {
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *GetTargetingSettingsRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for UpdateTargetingSettings.
+type UpdateTargetingSettingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new settings; settings.name names the plan.
+	Settings      *TargetingSettings `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateTargetingSettingsRequest) Reset() {
+	*x = UpdateTargetingSettingsRequest{}
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateTargetingSettingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateTargetingSettingsRequest) ProtoMessage() {}
+
+func (x *UpdateTargetingSettingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateTargetingSettingsRequest.ProtoReflect.Descriptor instead.
+func (*UpdateTargetingSettingsRequest) Descriptor() ([]byte, []int) {
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *UpdateTargetingSettingsRequest) GetSettings() *TargetingSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
 // Request for GetPlanSummary.
 type GetPlanSummaryRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -155,7 +349,7 @@ type GetPlanSummaryRequest struct {
 
 func (x *GetPlanSummaryRequest) Reset() {
 	*x = GetPlanSummaryRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[0]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -167,7 +361,7 @@ func (x *GetPlanSummaryRequest) String() string {
 func (*GetPlanSummaryRequest) ProtoMessage() {}
 
 func (x *GetPlanSummaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[0]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -180,7 +374,7 @@ func (x *GetPlanSummaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPlanSummaryRequest.ProtoReflect.Descriptor instead.
 func (*GetPlanSummaryRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{0}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *GetPlanSummaryRequest) GetName() string {
@@ -203,7 +397,7 @@ type PlanSummary struct {
 
 func (x *PlanSummary) Reset() {
 	*x = PlanSummary{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[1]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -215,7 +409,7 @@ func (x *PlanSummary) String() string {
 func (*PlanSummary) ProtoMessage() {}
 
 func (x *PlanSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[1]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -228,7 +422,7 @@ func (x *PlanSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlanSummary.ProtoReflect.Descriptor instead.
 func (*PlanSummary) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{1}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PlanSummary) GetName() string {
@@ -258,7 +452,7 @@ type RunTargetingRequest struct {
 
 func (x *RunTargetingRequest) Reset() {
 	*x = RunTargetingRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[2]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -270,7 +464,7 @@ func (x *RunTargetingRequest) String() string {
 func (*RunTargetingRequest) ProtoMessage() {}
 
 func (x *RunTargetingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[2]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -283,7 +477,7 @@ func (x *RunTargetingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunTargetingRequest.ProtoReflect.Descriptor instead.
 func (*RunTargetingRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{2}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RunTargetingRequest) GetParent() string {
@@ -315,7 +509,7 @@ type TargetingRun struct {
 
 func (x *TargetingRun) Reset() {
 	*x = TargetingRun{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[3]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -327,7 +521,7 @@ func (x *TargetingRun) String() string {
 func (*TargetingRun) ProtoMessage() {}
 
 func (x *TargetingRun) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[3]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -340,7 +534,7 @@ func (x *TargetingRun) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TargetingRun.ProtoReflect.Descriptor instead.
 func (*TargetingRun) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{3}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *TargetingRun) GetMembers() int64 {
@@ -393,7 +587,7 @@ type Intervention struct {
 
 func (x *Intervention) Reset() {
 	*x = Intervention{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[4]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -405,7 +599,7 @@ func (x *Intervention) String() string {
 func (*Intervention) ProtoMessage() {}
 
 func (x *Intervention) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[4]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -418,7 +612,7 @@ func (x *Intervention) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Intervention.ProtoReflect.Descriptor instead.
 func (*Intervention) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{4}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Intervention) GetName() string {
@@ -514,7 +708,7 @@ type ListInterventionsRequest struct {
 
 func (x *ListInterventionsRequest) Reset() {
 	*x = ListInterventionsRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[5]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +720,7 @@ func (x *ListInterventionsRequest) String() string {
 func (*ListInterventionsRequest) ProtoMessage() {}
 
 func (x *ListInterventionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[5]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +733,7 @@ func (x *ListInterventionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInterventionsRequest.ProtoReflect.Descriptor instead.
 func (*ListInterventionsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{5}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListInterventionsRequest) GetParent() string {
@@ -604,7 +798,7 @@ type ListInterventionsResponse struct {
 
 func (x *ListInterventionsResponse) Reset() {
 	*x = ListInterventionsResponse{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[6]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -616,7 +810,7 @@ func (x *ListInterventionsResponse) String() string {
 func (*ListInterventionsResponse) ProtoMessage() {}
 
 func (x *ListInterventionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[6]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -629,7 +823,7 @@ func (x *ListInterventionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInterventionsResponse.ProtoReflect.Descriptor instead.
 func (*ListInterventionsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{6}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListInterventionsResponse) GetInterventions() []*Intervention {
@@ -657,7 +851,7 @@ type GetInterventionRequest struct {
 
 func (x *GetInterventionRequest) Reset() {
 	*x = GetInterventionRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[7]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -669,7 +863,7 @@ func (x *GetInterventionRequest) String() string {
 func (*GetInterventionRequest) ProtoMessage() {}
 
 func (x *GetInterventionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[7]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -682,7 +876,7 @@ func (x *GetInterventionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInterventionRequest.ProtoReflect.Descriptor instead.
 func (*GetInterventionRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{7}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetInterventionRequest) GetName() string {
@@ -707,7 +901,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[8]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -719,7 +913,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[8]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -732,7 +926,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{8}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RecordReviewRequest) GetMember() string {
@@ -773,7 +967,7 @@ type FindingEvidence struct {
 
 func (x *FindingEvidence) Reset() {
 	*x = FindingEvidence{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[9]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -785,7 +979,7 @@ func (x *FindingEvidence) String() string {
 func (*FindingEvidence) ProtoMessage() {}
 
 func (x *FindingEvidence) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[9]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -798,7 +992,7 @@ func (x *FindingEvidence) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindingEvidence.ProtoReflect.Descriptor instead.
 func (*FindingEvidence) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{9}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *FindingEvidence) GetKind() string {
@@ -856,7 +1050,7 @@ type Finding struct {
 
 func (x *Finding) Reset() {
 	*x = Finding{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[10]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -868,7 +1062,7 @@ func (x *Finding) String() string {
 func (*Finding) ProtoMessage() {}
 
 func (x *Finding) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[10]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -881,7 +1075,7 @@ func (x *Finding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Finding.ProtoReflect.Descriptor instead.
 func (*Finding) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{10}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Finding) GetName() string {
@@ -962,7 +1156,7 @@ type ListFindingsRequest struct {
 
 func (x *ListFindingsRequest) Reset() {
 	*x = ListFindingsRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[11]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -974,7 +1168,7 @@ func (x *ListFindingsRequest) String() string {
 func (*ListFindingsRequest) ProtoMessage() {}
 
 func (x *ListFindingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[11]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -987,7 +1181,7 @@ func (x *ListFindingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFindingsRequest.ProtoReflect.Descriptor instead.
 func (*ListFindingsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{11}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListFindingsRequest) GetParent() string {
@@ -1024,7 +1218,7 @@ type ListFindingsResponse struct {
 
 func (x *ListFindingsResponse) Reset() {
 	*x = ListFindingsResponse{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[12]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1036,7 +1230,7 @@ func (x *ListFindingsResponse) String() string {
 func (*ListFindingsResponse) ProtoMessage() {}
 
 func (x *ListFindingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[12]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1049,7 +1243,7 @@ func (x *ListFindingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFindingsResponse.ProtoReflect.Descriptor instead.
 func (*ListFindingsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{12}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListFindingsResponse) GetFindings() []*Finding {
@@ -1085,7 +1279,7 @@ type FillUsed struct {
 
 func (x *FillUsed) Reset() {
 	*x = FillUsed{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[13]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1097,7 +1291,7 @@ func (x *FillUsed) String() string {
 func (*FillUsed) ProtoMessage() {}
 
 func (x *FillUsed) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[13]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1110,7 +1304,7 @@ func (x *FillUsed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FillUsed.ProtoReflect.Descriptor instead.
 func (*FillUsed) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{13}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *FillUsed) GetClaimId() string {
@@ -1175,7 +1369,7 @@ type MeasureResult struct {
 
 func (x *MeasureResult) Reset() {
 	*x = MeasureResult{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[14]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1187,7 +1381,7 @@ func (x *MeasureResult) String() string {
 func (*MeasureResult) ProtoMessage() {}
 
 func (x *MeasureResult) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[14]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1200,7 +1394,7 @@ func (x *MeasureResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeasureResult.ProtoReflect.Descriptor instead.
 func (*MeasureResult) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{14}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *MeasureResult) GetMeasure() string {
@@ -1279,7 +1473,7 @@ type ListMeasureResultsRequest struct {
 
 func (x *ListMeasureResultsRequest) Reset() {
 	*x = ListMeasureResultsRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[15]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1291,7 +1485,7 @@ func (x *ListMeasureResultsRequest) String() string {
 func (*ListMeasureResultsRequest) ProtoMessage() {}
 
 func (x *ListMeasureResultsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[15]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1304,7 +1498,7 @@ func (x *ListMeasureResultsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMeasureResultsRequest.ProtoReflect.Descriptor instead.
 func (*ListMeasureResultsRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{15}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListMeasureResultsRequest) GetParent() string {
@@ -1332,7 +1526,7 @@ type ListMeasureResultsResponse struct {
 
 func (x *ListMeasureResultsResponse) Reset() {
 	*x = ListMeasureResultsResponse{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[16]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1344,7 +1538,7 @@ func (x *ListMeasureResultsResponse) String() string {
 func (*ListMeasureResultsResponse) ProtoMessage() {}
 
 func (x *ListMeasureResultsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[16]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1357,7 +1551,7 @@ func (x *ListMeasureResultsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMeasureResultsResponse.ProtoReflect.Descriptor instead.
 func (*ListMeasureResultsResponse) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{16}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListMeasureResultsResponse) GetResults() []*MeasureResult {
@@ -1378,7 +1572,7 @@ type GetPriorityRequest struct {
 
 func (x *GetPriorityRequest) Reset() {
 	*x = GetPriorityRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[17]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1390,7 +1584,7 @@ func (x *GetPriorityRequest) String() string {
 func (*GetPriorityRequest) ProtoMessage() {}
 
 func (x *GetPriorityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[17]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1403,7 +1597,7 @@ func (x *GetPriorityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPriorityRequest.ProtoReflect.Descriptor instead.
 func (*GetPriorityRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{17}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetPriorityRequest) GetName() string {
@@ -1430,7 +1624,7 @@ type PriorityTerm struct {
 
 func (x *PriorityTerm) Reset() {
 	*x = PriorityTerm{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[18]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1442,7 +1636,7 @@ func (x *PriorityTerm) String() string {
 func (*PriorityTerm) ProtoMessage() {}
 
 func (x *PriorityTerm) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[18]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1455,7 +1649,7 @@ func (x *PriorityTerm) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PriorityTerm.ProtoReflect.Descriptor instead.
 func (*PriorityTerm) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{18}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PriorityTerm) GetTerm() string {
@@ -1501,7 +1695,7 @@ type Priority struct {
 
 func (x *Priority) Reset() {
 	*x = Priority{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[19]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1513,7 +1707,7 @@ func (x *Priority) String() string {
 func (*Priority) ProtoMessage() {}
 
 func (x *Priority) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[19]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1526,7 +1720,7 @@ func (x *Priority) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Priority.ProtoReflect.Descriptor instead.
 func (*Priority) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{19}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Priority) GetName() string {
@@ -1565,7 +1759,7 @@ type GetAdherenceReportRequest struct {
 
 func (x *GetAdherenceReportRequest) Reset() {
 	*x = GetAdherenceReportRequest{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[20]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1577,7 +1771,7 @@ func (x *GetAdherenceReportRequest) String() string {
 func (*GetAdherenceReportRequest) ProtoMessage() {}
 
 func (x *GetAdherenceReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[20]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1590,7 +1784,7 @@ func (x *GetAdherenceReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAdherenceReportRequest.ProtoReflect.Descriptor instead.
 func (*GetAdherenceReportRequest) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{20}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetAdherenceReportRequest) GetParent() string {
@@ -1631,7 +1825,7 @@ type MeasureRate struct {
 
 func (x *MeasureRate) Reset() {
 	*x = MeasureRate{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[21]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1643,7 +1837,7 @@ func (x *MeasureRate) String() string {
 func (*MeasureRate) ProtoMessage() {}
 
 func (x *MeasureRate) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[21]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1656,7 +1850,7 @@ func (x *MeasureRate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MeasureRate.ProtoReflect.Descriptor instead.
 func (*MeasureRate) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{21}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *MeasureRate) GetMeasure() string {
@@ -1702,7 +1896,7 @@ type AdherenceReport struct {
 
 func (x *AdherenceReport) Reset() {
 	*x = AdherenceReport{}
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[22]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1714,7 +1908,7 @@ func (x *AdherenceReport) String() string {
 func (*AdherenceReport) ProtoMessage() {}
 
 func (x *AdherenceReport) ProtoReflect() protoreflect.Message {
-	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[22]
+	mi := &file_openmtm_targeting_v1_targeting_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1727,7 +1921,7 @@ func (x *AdherenceReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdherenceReport.ProtoReflect.Descriptor instead.
 func (*AdherenceReport) Descriptor() ([]byte, []int) {
-	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{22}
+	return file_openmtm_targeting_v1_targeting_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AdherenceReport) GetMeasurementYear() int32 {
@@ -1755,7 +1949,23 @@ var File_openmtm_targeting_v1_targeting_proto protoreflect.FileDescriptor
 
 const file_openmtm_targeting_v1_targeting_proto_rawDesc = "" +
 	"\n" +
-	"$openmtm/targeting/v1/targeting.proto\x12\x14openmtm.targeting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"+\n" +
+	"$openmtm/targeting/v1/targeting.proto\x12\x14openmtm.targeting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1bopenmtm/type/v1/codes.proto\x1a\x1bopenmtm/type/v1/types.proto\"\xa6\x03\n" +
+	"\x11TargetingSettings\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12$\n" +
+	"\x0ecmr_offer_days\x18\x02 \x01(\x05R\fcmrOfferDays\x12(\n" +
+	"\x10finding_due_days\x18\x03 \x01(\x05R\x0efindingDueDays\x12g\n" +
+	"\x10priority_weights\x18\x04 \x03(\v2<.openmtm.targeting.v1.TargetingSettings.PriorityWeightsEntryR\x0fpriorityWeights\x12)\n" +
+	"\x10screening_config\x18\x05 \x01(\tR\x0fscreeningConfig\x12\x18\n" +
+	"\aversion\x18\x06 \x01(\x03R\aversion\x12;\n" +
+	"\vupdate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"updateTime\x1aB\n" +
+	"\x14PriorityWeightsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"1\n" +
+	"\x1bGetTargetingSettingsRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"e\n" +
+	"\x1eUpdateTargetingSettingsRequest\x12C\n" +
+	"\bsettings\x18\x01 \x01(\v2'.openmtm.targeting.v1.TargetingSettingsR\bsettings\"+\n" +
 	"\x15GetPlanSummaryRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"D\n" +
 	"\vPlanSummary\x12\x12\n" +
@@ -1879,7 +2089,7 @@ const file_openmtm_targeting_v1_targeting_proto_rawDesc = "" +
 	"\x17INTERVENTION_STATE_OPEN\x10\x01\x12\x1f\n" +
 	"\x1bINTERVENTION_STATE_REFERRED\x10\x02\x12 \n" +
 	"\x1cINTERVENTION_STATE_COMPLETED\x10\x03\x12 \n" +
-	"\x1cINTERVENTION_STATE_CANCELLED\x10\x042\xb4\a\n" +
+	"\x1cINTERVENTION_STATE_CANCELLED\x10\x042\xa2\t\n" +
 	"\x10TargetingService\x12`\n" +
 	"\x0eGetPlanSummary\x12+.openmtm.targeting.v1.GetPlanSummaryRequest\x1a!.openmtm.targeting.v1.PlanSummary\x12]\n" +
 	"\fRunTargeting\x12).openmtm.targeting.v1.RunTargetingRequest\x1a\".openmtm.targeting.v1.TargetingRun\x12t\n" +
@@ -1889,7 +2099,9 @@ const file_openmtm_targeting_v1_targeting_proto_rawDesc = "" +
 	"\fListFindings\x12).openmtm.targeting.v1.ListFindingsRequest\x1a*.openmtm.targeting.v1.ListFindingsResponse\x12w\n" +
 	"\x12ListMeasureResults\x12/.openmtm.targeting.v1.ListMeasureResultsRequest\x1a0.openmtm.targeting.v1.ListMeasureResultsResponse\x12W\n" +
 	"\vGetPriority\x12(.openmtm.targeting.v1.GetPriorityRequest\x1a\x1e.openmtm.targeting.v1.Priority\x12l\n" +
-	"\x12GetAdherenceReport\x12/.openmtm.targeting.v1.GetAdherenceReportRequest\x1a%.openmtm.targeting.v1.AdherenceReportBAZ?github.com/openmtm/openmtm/gen/openmtm/targeting/v1;targetingv1b\x06proto3"
+	"\x12GetAdherenceReport\x12/.openmtm.targeting.v1.GetAdherenceReportRequest\x1a%.openmtm.targeting.v1.AdherenceReport\x12r\n" +
+	"\x14GetTargetingSettings\x121.openmtm.targeting.v1.GetTargetingSettingsRequest\x1a'.openmtm.targeting.v1.TargetingSettings\x12x\n" +
+	"\x17UpdateTargetingSettings\x124.openmtm.targeting.v1.UpdateTargetingSettingsRequest\x1a'.openmtm.targeting.v1.TargetingSettingsBAZ?github.com/openmtm/openmtm/gen/openmtm/targeting/v1;targetingv1b\x06proto3"
 
 var (
 	file_openmtm_targeting_v1_targeting_proto_rawDescOnce sync.Once
@@ -1904,89 +2116,100 @@ func file_openmtm_targeting_v1_targeting_proto_rawDescGZIP() []byte {
 }
 
 var file_openmtm_targeting_v1_targeting_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_openmtm_targeting_v1_targeting_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_openmtm_targeting_v1_targeting_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_openmtm_targeting_v1_targeting_proto_goTypes = []any{
-	(InterventionKind)(0),              // 0: openmtm.targeting.v1.InterventionKind
-	(InterventionState)(0),             // 1: openmtm.targeting.v1.InterventionState
-	(*GetPlanSummaryRequest)(nil),      // 2: openmtm.targeting.v1.GetPlanSummaryRequest
-	(*PlanSummary)(nil),                // 3: openmtm.targeting.v1.PlanSummary
-	(*RunTargetingRequest)(nil),        // 4: openmtm.targeting.v1.RunTargetingRequest
-	(*TargetingRun)(nil),               // 5: openmtm.targeting.v1.TargetingRun
-	(*Intervention)(nil),               // 6: openmtm.targeting.v1.Intervention
-	(*ListInterventionsRequest)(nil),   // 7: openmtm.targeting.v1.ListInterventionsRequest
-	(*ListInterventionsResponse)(nil),  // 8: openmtm.targeting.v1.ListInterventionsResponse
-	(*GetInterventionRequest)(nil),     // 9: openmtm.targeting.v1.GetInterventionRequest
-	(*RecordReviewRequest)(nil),        // 10: openmtm.targeting.v1.RecordReviewRequest
-	(*FindingEvidence)(nil),            // 11: openmtm.targeting.v1.FindingEvidence
-	(*Finding)(nil),                    // 12: openmtm.targeting.v1.Finding
-	(*ListFindingsRequest)(nil),        // 13: openmtm.targeting.v1.ListFindingsRequest
-	(*ListFindingsResponse)(nil),       // 14: openmtm.targeting.v1.ListFindingsResponse
-	(*FillUsed)(nil),                   // 15: openmtm.targeting.v1.FillUsed
-	(*MeasureResult)(nil),              // 16: openmtm.targeting.v1.MeasureResult
-	(*ListMeasureResultsRequest)(nil),  // 17: openmtm.targeting.v1.ListMeasureResultsRequest
-	(*ListMeasureResultsResponse)(nil), // 18: openmtm.targeting.v1.ListMeasureResultsResponse
-	(*GetPriorityRequest)(nil),         // 19: openmtm.targeting.v1.GetPriorityRequest
-	(*PriorityTerm)(nil),               // 20: openmtm.targeting.v1.PriorityTerm
-	(*Priority)(nil),                   // 21: openmtm.targeting.v1.Priority
-	(*GetAdherenceReportRequest)(nil),  // 22: openmtm.targeting.v1.GetAdherenceReportRequest
-	(*MeasureRate)(nil),                // 23: openmtm.targeting.v1.MeasureRate
-	(*AdherenceReport)(nil),            // 24: openmtm.targeting.v1.AdherenceReport
-	(*v1.Date)(nil),                    // 25: openmtm.type.v1.Date
-	(*v1.MemberRef)(nil),               // 26: openmtm.type.v1.MemberRef
-	(*timestamppb.Timestamp)(nil),      // 27: google.protobuf.Timestamp
-	(v1.ProblemCategory)(0),            // 28: openmtm.type.v1.ProblemCategory
-	(v1.Severity)(0),                   // 29: openmtm.type.v1.Severity
+	(InterventionKind)(0),                  // 0: openmtm.targeting.v1.InterventionKind
+	(InterventionState)(0),                 // 1: openmtm.targeting.v1.InterventionState
+	(*TargetingSettings)(nil),              // 2: openmtm.targeting.v1.TargetingSettings
+	(*GetTargetingSettingsRequest)(nil),    // 3: openmtm.targeting.v1.GetTargetingSettingsRequest
+	(*UpdateTargetingSettingsRequest)(nil), // 4: openmtm.targeting.v1.UpdateTargetingSettingsRequest
+	(*GetPlanSummaryRequest)(nil),          // 5: openmtm.targeting.v1.GetPlanSummaryRequest
+	(*PlanSummary)(nil),                    // 6: openmtm.targeting.v1.PlanSummary
+	(*RunTargetingRequest)(nil),            // 7: openmtm.targeting.v1.RunTargetingRequest
+	(*TargetingRun)(nil),                   // 8: openmtm.targeting.v1.TargetingRun
+	(*Intervention)(nil),                   // 9: openmtm.targeting.v1.Intervention
+	(*ListInterventionsRequest)(nil),       // 10: openmtm.targeting.v1.ListInterventionsRequest
+	(*ListInterventionsResponse)(nil),      // 11: openmtm.targeting.v1.ListInterventionsResponse
+	(*GetInterventionRequest)(nil),         // 12: openmtm.targeting.v1.GetInterventionRequest
+	(*RecordReviewRequest)(nil),            // 13: openmtm.targeting.v1.RecordReviewRequest
+	(*FindingEvidence)(nil),                // 14: openmtm.targeting.v1.FindingEvidence
+	(*Finding)(nil),                        // 15: openmtm.targeting.v1.Finding
+	(*ListFindingsRequest)(nil),            // 16: openmtm.targeting.v1.ListFindingsRequest
+	(*ListFindingsResponse)(nil),           // 17: openmtm.targeting.v1.ListFindingsResponse
+	(*FillUsed)(nil),                       // 18: openmtm.targeting.v1.FillUsed
+	(*MeasureResult)(nil),                  // 19: openmtm.targeting.v1.MeasureResult
+	(*ListMeasureResultsRequest)(nil),      // 20: openmtm.targeting.v1.ListMeasureResultsRequest
+	(*ListMeasureResultsResponse)(nil),     // 21: openmtm.targeting.v1.ListMeasureResultsResponse
+	(*GetPriorityRequest)(nil),             // 22: openmtm.targeting.v1.GetPriorityRequest
+	(*PriorityTerm)(nil),                   // 23: openmtm.targeting.v1.PriorityTerm
+	(*Priority)(nil),                       // 24: openmtm.targeting.v1.Priority
+	(*GetAdherenceReportRequest)(nil),      // 25: openmtm.targeting.v1.GetAdherenceReportRequest
+	(*MeasureRate)(nil),                    // 26: openmtm.targeting.v1.MeasureRate
+	(*AdherenceReport)(nil),                // 27: openmtm.targeting.v1.AdherenceReport
+	nil,                                    // 28: openmtm.targeting.v1.TargetingSettings.PriorityWeightsEntry
+	(*timestamppb.Timestamp)(nil),          // 29: google.protobuf.Timestamp
+	(*v1.Date)(nil),                        // 30: openmtm.type.v1.Date
+	(*v1.MemberRef)(nil),                   // 31: openmtm.type.v1.MemberRef
+	(v1.ProblemCategory)(0),                // 32: openmtm.type.v1.ProblemCategory
+	(v1.Severity)(0),                       // 33: openmtm.type.v1.Severity
 }
 var file_openmtm_targeting_v1_targeting_proto_depIdxs = []int32{
-	25, // 0: openmtm.targeting.v1.RunTargetingRequest.as_of:type_name -> openmtm.type.v1.Date
-	26, // 1: openmtm.targeting.v1.Intervention.member:type_name -> openmtm.type.v1.MemberRef
-	0,  // 2: openmtm.targeting.v1.Intervention.kind:type_name -> openmtm.targeting.v1.InterventionKind
-	1,  // 3: openmtm.targeting.v1.Intervention.state:type_name -> openmtm.targeting.v1.InterventionState
-	25, // 4: openmtm.targeting.v1.Intervention.due_on:type_name -> openmtm.type.v1.Date
-	27, // 5: openmtm.targeting.v1.Intervention.create_time:type_name -> google.protobuf.Timestamp
-	25, // 6: openmtm.targeting.v1.Intervention.completed_on:type_name -> openmtm.type.v1.Date
-	1,  // 7: openmtm.targeting.v1.ListInterventionsRequest.state:type_name -> openmtm.targeting.v1.InterventionState
-	6,  // 8: openmtm.targeting.v1.ListInterventionsResponse.interventions:type_name -> openmtm.targeting.v1.Intervention
-	0,  // 9: openmtm.targeting.v1.RecordReviewRequest.kind:type_name -> openmtm.targeting.v1.InterventionKind
-	25, // 10: openmtm.targeting.v1.RecordReviewRequest.service_date:type_name -> openmtm.type.v1.Date
-	25, // 11: openmtm.targeting.v1.FindingEvidence.date:type_name -> openmtm.type.v1.Date
-	28, // 12: openmtm.targeting.v1.Finding.category:type_name -> openmtm.type.v1.ProblemCategory
-	29, // 13: openmtm.targeting.v1.Finding.severity:type_name -> openmtm.type.v1.Severity
-	11, // 14: openmtm.targeting.v1.Finding.evidence:type_name -> openmtm.targeting.v1.FindingEvidence
-	27, // 15: openmtm.targeting.v1.Finding.create_time:type_name -> google.protobuf.Timestamp
-	12, // 16: openmtm.targeting.v1.ListFindingsResponse.findings:type_name -> openmtm.targeting.v1.Finding
-	25, // 17: openmtm.targeting.v1.FillUsed.fill_date:type_name -> openmtm.type.v1.Date
-	25, // 18: openmtm.targeting.v1.FillUsed.counted_from:type_name -> openmtm.type.v1.Date
-	25, // 19: openmtm.targeting.v1.MeasureResult.refill_by:type_name -> openmtm.type.v1.Date
-	15, // 20: openmtm.targeting.v1.MeasureResult.fills:type_name -> openmtm.targeting.v1.FillUsed
-	16, // 21: openmtm.targeting.v1.ListMeasureResultsResponse.results:type_name -> openmtm.targeting.v1.MeasureResult
-	20, // 22: openmtm.targeting.v1.Priority.terms:type_name -> openmtm.targeting.v1.PriorityTerm
-	25, // 23: openmtm.targeting.v1.GetAdherenceReportRequest.as_of:type_name -> openmtm.type.v1.Date
-	25, // 24: openmtm.targeting.v1.AdherenceReport.as_of:type_name -> openmtm.type.v1.Date
-	23, // 25: openmtm.targeting.v1.AdherenceReport.rates:type_name -> openmtm.targeting.v1.MeasureRate
-	2,  // 26: openmtm.targeting.v1.TargetingService.GetPlanSummary:input_type -> openmtm.targeting.v1.GetPlanSummaryRequest
-	4,  // 27: openmtm.targeting.v1.TargetingService.RunTargeting:input_type -> openmtm.targeting.v1.RunTargetingRequest
-	7,  // 28: openmtm.targeting.v1.TargetingService.ListInterventions:input_type -> openmtm.targeting.v1.ListInterventionsRequest
-	9,  // 29: openmtm.targeting.v1.TargetingService.GetIntervention:input_type -> openmtm.targeting.v1.GetInterventionRequest
-	10, // 30: openmtm.targeting.v1.TargetingService.RecordReview:input_type -> openmtm.targeting.v1.RecordReviewRequest
-	13, // 31: openmtm.targeting.v1.TargetingService.ListFindings:input_type -> openmtm.targeting.v1.ListFindingsRequest
-	17, // 32: openmtm.targeting.v1.TargetingService.ListMeasureResults:input_type -> openmtm.targeting.v1.ListMeasureResultsRequest
-	19, // 33: openmtm.targeting.v1.TargetingService.GetPriority:input_type -> openmtm.targeting.v1.GetPriorityRequest
-	22, // 34: openmtm.targeting.v1.TargetingService.GetAdherenceReport:input_type -> openmtm.targeting.v1.GetAdherenceReportRequest
-	3,  // 35: openmtm.targeting.v1.TargetingService.GetPlanSummary:output_type -> openmtm.targeting.v1.PlanSummary
-	5,  // 36: openmtm.targeting.v1.TargetingService.RunTargeting:output_type -> openmtm.targeting.v1.TargetingRun
-	8,  // 37: openmtm.targeting.v1.TargetingService.ListInterventions:output_type -> openmtm.targeting.v1.ListInterventionsResponse
-	6,  // 38: openmtm.targeting.v1.TargetingService.GetIntervention:output_type -> openmtm.targeting.v1.Intervention
-	6,  // 39: openmtm.targeting.v1.TargetingService.RecordReview:output_type -> openmtm.targeting.v1.Intervention
-	14, // 40: openmtm.targeting.v1.TargetingService.ListFindings:output_type -> openmtm.targeting.v1.ListFindingsResponse
-	18, // 41: openmtm.targeting.v1.TargetingService.ListMeasureResults:output_type -> openmtm.targeting.v1.ListMeasureResultsResponse
-	21, // 42: openmtm.targeting.v1.TargetingService.GetPriority:output_type -> openmtm.targeting.v1.Priority
-	24, // 43: openmtm.targeting.v1.TargetingService.GetAdherenceReport:output_type -> openmtm.targeting.v1.AdherenceReport
-	35, // [35:44] is the sub-list for method output_type
-	26, // [26:35] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	28, // 0: openmtm.targeting.v1.TargetingSettings.priority_weights:type_name -> openmtm.targeting.v1.TargetingSettings.PriorityWeightsEntry
+	29, // 1: openmtm.targeting.v1.TargetingSettings.update_time:type_name -> google.protobuf.Timestamp
+	2,  // 2: openmtm.targeting.v1.UpdateTargetingSettingsRequest.settings:type_name -> openmtm.targeting.v1.TargetingSettings
+	30, // 3: openmtm.targeting.v1.RunTargetingRequest.as_of:type_name -> openmtm.type.v1.Date
+	31, // 4: openmtm.targeting.v1.Intervention.member:type_name -> openmtm.type.v1.MemberRef
+	0,  // 5: openmtm.targeting.v1.Intervention.kind:type_name -> openmtm.targeting.v1.InterventionKind
+	1,  // 6: openmtm.targeting.v1.Intervention.state:type_name -> openmtm.targeting.v1.InterventionState
+	30, // 7: openmtm.targeting.v1.Intervention.due_on:type_name -> openmtm.type.v1.Date
+	29, // 8: openmtm.targeting.v1.Intervention.create_time:type_name -> google.protobuf.Timestamp
+	30, // 9: openmtm.targeting.v1.Intervention.completed_on:type_name -> openmtm.type.v1.Date
+	1,  // 10: openmtm.targeting.v1.ListInterventionsRequest.state:type_name -> openmtm.targeting.v1.InterventionState
+	9,  // 11: openmtm.targeting.v1.ListInterventionsResponse.interventions:type_name -> openmtm.targeting.v1.Intervention
+	0,  // 12: openmtm.targeting.v1.RecordReviewRequest.kind:type_name -> openmtm.targeting.v1.InterventionKind
+	30, // 13: openmtm.targeting.v1.RecordReviewRequest.service_date:type_name -> openmtm.type.v1.Date
+	30, // 14: openmtm.targeting.v1.FindingEvidence.date:type_name -> openmtm.type.v1.Date
+	32, // 15: openmtm.targeting.v1.Finding.category:type_name -> openmtm.type.v1.ProblemCategory
+	33, // 16: openmtm.targeting.v1.Finding.severity:type_name -> openmtm.type.v1.Severity
+	14, // 17: openmtm.targeting.v1.Finding.evidence:type_name -> openmtm.targeting.v1.FindingEvidence
+	29, // 18: openmtm.targeting.v1.Finding.create_time:type_name -> google.protobuf.Timestamp
+	15, // 19: openmtm.targeting.v1.ListFindingsResponse.findings:type_name -> openmtm.targeting.v1.Finding
+	30, // 20: openmtm.targeting.v1.FillUsed.fill_date:type_name -> openmtm.type.v1.Date
+	30, // 21: openmtm.targeting.v1.FillUsed.counted_from:type_name -> openmtm.type.v1.Date
+	30, // 22: openmtm.targeting.v1.MeasureResult.refill_by:type_name -> openmtm.type.v1.Date
+	18, // 23: openmtm.targeting.v1.MeasureResult.fills:type_name -> openmtm.targeting.v1.FillUsed
+	19, // 24: openmtm.targeting.v1.ListMeasureResultsResponse.results:type_name -> openmtm.targeting.v1.MeasureResult
+	23, // 25: openmtm.targeting.v1.Priority.terms:type_name -> openmtm.targeting.v1.PriorityTerm
+	30, // 26: openmtm.targeting.v1.GetAdherenceReportRequest.as_of:type_name -> openmtm.type.v1.Date
+	30, // 27: openmtm.targeting.v1.AdherenceReport.as_of:type_name -> openmtm.type.v1.Date
+	26, // 28: openmtm.targeting.v1.AdherenceReport.rates:type_name -> openmtm.targeting.v1.MeasureRate
+	5,  // 29: openmtm.targeting.v1.TargetingService.GetPlanSummary:input_type -> openmtm.targeting.v1.GetPlanSummaryRequest
+	7,  // 30: openmtm.targeting.v1.TargetingService.RunTargeting:input_type -> openmtm.targeting.v1.RunTargetingRequest
+	10, // 31: openmtm.targeting.v1.TargetingService.ListInterventions:input_type -> openmtm.targeting.v1.ListInterventionsRequest
+	12, // 32: openmtm.targeting.v1.TargetingService.GetIntervention:input_type -> openmtm.targeting.v1.GetInterventionRequest
+	13, // 33: openmtm.targeting.v1.TargetingService.RecordReview:input_type -> openmtm.targeting.v1.RecordReviewRequest
+	16, // 34: openmtm.targeting.v1.TargetingService.ListFindings:input_type -> openmtm.targeting.v1.ListFindingsRequest
+	20, // 35: openmtm.targeting.v1.TargetingService.ListMeasureResults:input_type -> openmtm.targeting.v1.ListMeasureResultsRequest
+	22, // 36: openmtm.targeting.v1.TargetingService.GetPriority:input_type -> openmtm.targeting.v1.GetPriorityRequest
+	25, // 37: openmtm.targeting.v1.TargetingService.GetAdherenceReport:input_type -> openmtm.targeting.v1.GetAdherenceReportRequest
+	3,  // 38: openmtm.targeting.v1.TargetingService.GetTargetingSettings:input_type -> openmtm.targeting.v1.GetTargetingSettingsRequest
+	4,  // 39: openmtm.targeting.v1.TargetingService.UpdateTargetingSettings:input_type -> openmtm.targeting.v1.UpdateTargetingSettingsRequest
+	6,  // 40: openmtm.targeting.v1.TargetingService.GetPlanSummary:output_type -> openmtm.targeting.v1.PlanSummary
+	8,  // 41: openmtm.targeting.v1.TargetingService.RunTargeting:output_type -> openmtm.targeting.v1.TargetingRun
+	11, // 42: openmtm.targeting.v1.TargetingService.ListInterventions:output_type -> openmtm.targeting.v1.ListInterventionsResponse
+	9,  // 43: openmtm.targeting.v1.TargetingService.GetIntervention:output_type -> openmtm.targeting.v1.Intervention
+	9,  // 44: openmtm.targeting.v1.TargetingService.RecordReview:output_type -> openmtm.targeting.v1.Intervention
+	17, // 45: openmtm.targeting.v1.TargetingService.ListFindings:output_type -> openmtm.targeting.v1.ListFindingsResponse
+	21, // 46: openmtm.targeting.v1.TargetingService.ListMeasureResults:output_type -> openmtm.targeting.v1.ListMeasureResultsResponse
+	24, // 47: openmtm.targeting.v1.TargetingService.GetPriority:output_type -> openmtm.targeting.v1.Priority
+	27, // 48: openmtm.targeting.v1.TargetingService.GetAdherenceReport:output_type -> openmtm.targeting.v1.AdherenceReport
+	2,  // 49: openmtm.targeting.v1.TargetingService.GetTargetingSettings:output_type -> openmtm.targeting.v1.TargetingSettings
+	2,  // 50: openmtm.targeting.v1.TargetingService.UpdateTargetingSettings:output_type -> openmtm.targeting.v1.TargetingSettings
+	40, // [40:51] is the sub-list for method output_type
+	29, // [29:40] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_openmtm_targeting_v1_targeting_proto_init() }
@@ -2000,7 +2223,7 @@ func file_openmtm_targeting_v1_targeting_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_openmtm_targeting_v1_targeting_proto_rawDesc), len(file_openmtm_targeting_v1_targeting_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   23,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -454,6 +454,90 @@ func local_request_TargetingService_GetAdherenceReport_0(ctx context.Context, ma
 	return msg, metadata, err
 }
 
+func request_TargetingService_GetTargetingSettings_0(ctx context.Context, marshaler runtime.Marshaler, client TargetingServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetTargetingSettingsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetTargetingSettings(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_TargetingService_GetTargetingSettings_0(ctx context.Context, marshaler runtime.Marshaler, server TargetingServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetTargetingSettingsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.GetTargetingSettings(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_TargetingService_UpdateTargetingSettings_0(ctx context.Context, marshaler runtime.Marshaler, client TargetingServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq UpdateTargetingSettingsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.Settings); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["settings.name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "settings.name")
+	}
+	err = runtime.PopulateFieldFromPath(&protoReq, "settings.name", val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "settings.name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.UpdateTargetingSettings(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_TargetingService_UpdateTargetingSettings_0(ctx context.Context, marshaler runtime.Marshaler, server TargetingServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq UpdateTargetingSettingsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.Settings); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["settings.name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "settings.name")
+	}
+	err = runtime.PopulateFieldFromPath(&protoReq, "settings.name", val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "settings.name", err)
+	}
+	msg, err := server.UpdateTargetingSettings(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 // RegisterTargetingServiceHandlerServer registers the http handlers for service TargetingService to "mux".
 // UnaryRPC     :call TargetingServiceServer directly.
 // StreamingRPC :currently unsupported pending https://github.com/grpc/grpc-go/issues/906.
@@ -639,6 +723,46 @@ func RegisterTargetingServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 			return
 		}
 		forward_TargetingService_GetAdherenceReport_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_TargetingService_GetTargetingSettings_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/openmtm.targeting.v1.TargetingService/GetTargetingSettings", runtime.WithHTTPPathPattern("/v1/{name=plans/*/targetingSettings}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_TargetingService_GetTargetingSettings_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_TargetingService_GetTargetingSettings_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPatch, pattern_TargetingService_UpdateTargetingSettings_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/openmtm.targeting.v1.TargetingService/UpdateTargetingSettings", runtime.WithHTTPPathPattern("/v1/{settings.name=plans/*/targetingSettings}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_TargetingService_UpdateTargetingSettings_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_TargetingService_UpdateTargetingSettings_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 
 	return nil
@@ -833,29 +957,67 @@ func RegisterTargetingServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		}
 		forward_TargetingService_GetAdherenceReport_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_TargetingService_GetTargetingSettings_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.targeting.v1.TargetingService/GetTargetingSettings", runtime.WithHTTPPathPattern("/v1/{name=plans/*/targetingSettings}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_TargetingService_GetTargetingSettings_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_TargetingService_GetTargetingSettings_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPatch, pattern_TargetingService_UpdateTargetingSettings_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/openmtm.targeting.v1.TargetingService/UpdateTargetingSettings", runtime.WithHTTPPathPattern("/v1/{settings.name=plans/*/targetingSettings}"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_TargetingService_UpdateTargetingSettings_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_TargetingService_UpdateTargetingSettings_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	return nil
 }
 
 var (
-	pattern_TargetingService_GetPlanSummary_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "plans", "targetingSummary", "name"}, ""))
-	pattern_TargetingService_RunTargeting_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "plans", "parent"}, "runTargeting"))
-	pattern_TargetingService_ListInterventions_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "interventions"}, ""))
-	pattern_TargetingService_GetIntervention_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "interventions", "name"}, ""))
-	pattern_TargetingService_RecordReview_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "member"}, "recordReview"))
-	pattern_TargetingService_ListFindings_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "findings"}, ""))
-	pattern_TargetingService_ListMeasureResults_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "measureResults"}, ""))
-	pattern_TargetingService_GetPriority_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 4, 5, 5, 4}, []string{"v1", "plans", "members", "priority", "name"}, ""))
-	pattern_TargetingService_GetAdherenceReport_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "adherenceReport"}, ""))
+	pattern_TargetingService_GetPlanSummary_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "plans", "targetingSummary", "name"}, ""))
+	pattern_TargetingService_RunTargeting_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "plans", "parent"}, "runTargeting"))
+	pattern_TargetingService_ListInterventions_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "interventions"}, ""))
+	pattern_TargetingService_GetIntervention_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "interventions", "name"}, ""))
+	pattern_TargetingService_RecordReview_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "plans", "members", "member"}, "recordReview"))
+	pattern_TargetingService_ListFindings_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "findings"}, ""))
+	pattern_TargetingService_ListMeasureResults_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "plans", "members", "parent", "measureResults"}, ""))
+	pattern_TargetingService_GetPriority_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 2, 3, 4, 5, 5, 4}, []string{"v1", "plans", "members", "priority", "name"}, ""))
+	pattern_TargetingService_GetAdherenceReport_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "plans", "parent", "adherenceReport"}, ""))
+	pattern_TargetingService_GetTargetingSettings_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "plans", "targetingSettings", "name"}, ""))
+	pattern_TargetingService_UpdateTargetingSettings_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "plans", "targetingSettings", "settings.name"}, ""))
 )
 
 var (
-	forward_TargetingService_GetPlanSummary_0     = runtime.ForwardResponseMessage
-	forward_TargetingService_RunTargeting_0       = runtime.ForwardResponseMessage
-	forward_TargetingService_ListInterventions_0  = runtime.ForwardResponseMessage
-	forward_TargetingService_GetIntervention_0    = runtime.ForwardResponseMessage
-	forward_TargetingService_RecordReview_0       = runtime.ForwardResponseMessage
-	forward_TargetingService_ListFindings_0       = runtime.ForwardResponseMessage
-	forward_TargetingService_ListMeasureResults_0 = runtime.ForwardResponseMessage
-	forward_TargetingService_GetPriority_0        = runtime.ForwardResponseMessage
-	forward_TargetingService_GetAdherenceReport_0 = runtime.ForwardResponseMessage
+	forward_TargetingService_GetPlanSummary_0          = runtime.ForwardResponseMessage
+	forward_TargetingService_RunTargeting_0            = runtime.ForwardResponseMessage
+	forward_TargetingService_ListInterventions_0       = runtime.ForwardResponseMessage
+	forward_TargetingService_GetIntervention_0         = runtime.ForwardResponseMessage
+	forward_TargetingService_RecordReview_0            = runtime.ForwardResponseMessage
+	forward_TargetingService_ListFindings_0            = runtime.ForwardResponseMessage
+	forward_TargetingService_ListMeasureResults_0      = runtime.ForwardResponseMessage
+	forward_TargetingService_GetPriority_0             = runtime.ForwardResponseMessage
+	forward_TargetingService_GetAdherenceReport_0      = runtime.ForwardResponseMessage
+	forward_TargetingService_GetTargetingSettings_0    = runtime.ForwardResponseMessage
+	forward_TargetingService_UpdateTargetingSettings_0 = runtime.ForwardResponseMessage
 )

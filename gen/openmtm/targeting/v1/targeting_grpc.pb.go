@@ -22,15 +22,17 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	TargetingService_GetPlanSummary_FullMethodName     = "/openmtm.targeting.v1.TargetingService/GetPlanSummary"
-	TargetingService_RunTargeting_FullMethodName       = "/openmtm.targeting.v1.TargetingService/RunTargeting"
-	TargetingService_ListInterventions_FullMethodName  = "/openmtm.targeting.v1.TargetingService/ListInterventions"
-	TargetingService_GetIntervention_FullMethodName    = "/openmtm.targeting.v1.TargetingService/GetIntervention"
-	TargetingService_RecordReview_FullMethodName       = "/openmtm.targeting.v1.TargetingService/RecordReview"
-	TargetingService_ListFindings_FullMethodName       = "/openmtm.targeting.v1.TargetingService/ListFindings"
-	TargetingService_ListMeasureResults_FullMethodName = "/openmtm.targeting.v1.TargetingService/ListMeasureResults"
-	TargetingService_GetPriority_FullMethodName        = "/openmtm.targeting.v1.TargetingService/GetPriority"
-	TargetingService_GetAdherenceReport_FullMethodName = "/openmtm.targeting.v1.TargetingService/GetAdherenceReport"
+	TargetingService_GetPlanSummary_FullMethodName          = "/openmtm.targeting.v1.TargetingService/GetPlanSummary"
+	TargetingService_RunTargeting_FullMethodName            = "/openmtm.targeting.v1.TargetingService/RunTargeting"
+	TargetingService_ListInterventions_FullMethodName       = "/openmtm.targeting.v1.TargetingService/ListInterventions"
+	TargetingService_GetIntervention_FullMethodName         = "/openmtm.targeting.v1.TargetingService/GetIntervention"
+	TargetingService_RecordReview_FullMethodName            = "/openmtm.targeting.v1.TargetingService/RecordReview"
+	TargetingService_ListFindings_FullMethodName            = "/openmtm.targeting.v1.TargetingService/ListFindings"
+	TargetingService_ListMeasureResults_FullMethodName      = "/openmtm.targeting.v1.TargetingService/ListMeasureResults"
+	TargetingService_GetPriority_FullMethodName             = "/openmtm.targeting.v1.TargetingService/GetPriority"
+	TargetingService_GetAdherenceReport_FullMethodName      = "/openmtm.targeting.v1.TargetingService/GetAdherenceReport"
+	TargetingService_GetTargetingSettings_FullMethodName    = "/openmtm.targeting.v1.TargetingService/GetTargetingSettings"
+	TargetingService_UpdateTargetingSettings_FullMethodName = "/openmtm.targeting.v1.TargetingService/UpdateTargetingSettings"
 )
 
 // TargetingServiceClient is the client API for TargetingService service.
@@ -57,6 +59,10 @@ type TargetingServiceClient interface {
 	GetPriority(ctx context.Context, in *GetPriorityRequest, opts ...grpc.CallOption) (*Priority, error)
 	// Reports a plan's adherence rates per measure.
 	GetAdherenceReport(ctx context.Context, in *GetAdherenceReportRequest, opts ...grpc.CallOption) (*AdherenceReport, error)
+	// Reads a plan's targeting settings (the defaults until it sets its own).
+	GetTargetingSettings(ctx context.Context, in *GetTargetingSettingsRequest, opts ...grpc.CallOption) (*TargetingSettings, error)
+	// Replaces a plan's targeting settings; members are reassessed with them.
+	UpdateTargetingSettings(ctx context.Context, in *UpdateTargetingSettingsRequest, opts ...grpc.CallOption) (*TargetingSettings, error)
 }
 
 type targetingServiceClient struct {
@@ -157,6 +163,26 @@ func (c *targetingServiceClient) GetAdherenceReport(ctx context.Context, in *Get
 	return out, nil
 }
 
+func (c *targetingServiceClient) GetTargetingSettings(ctx context.Context, in *GetTargetingSettingsRequest, opts ...grpc.CallOption) (*TargetingSettings, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(TargetingSettings)
+	err := c.cc.Invoke(ctx, TargetingService_GetTargetingSettings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *targetingServiceClient) UpdateTargetingSettings(ctx context.Context, in *UpdateTargetingSettingsRequest, opts ...grpc.CallOption) (*TargetingSettings, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(TargetingSettings)
+	err := c.cc.Invoke(ctx, TargetingService_UpdateTargetingSettings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TargetingServiceServer is the server API for TargetingService service.
 // All implementations must embed UnimplementedTargetingServiceServer
 // for forward compatibility.
@@ -181,6 +207,10 @@ type TargetingServiceServer interface {
 	GetPriority(context.Context, *GetPriorityRequest) (*Priority, error)
 	// Reports a plan's adherence rates per measure.
 	GetAdherenceReport(context.Context, *GetAdherenceReportRequest) (*AdherenceReport, error)
+	// Reads a plan's targeting settings (the defaults until it sets its own).
+	GetTargetingSettings(context.Context, *GetTargetingSettingsRequest) (*TargetingSettings, error)
+	// Replaces a plan's targeting settings; members are reassessed with them.
+	UpdateTargetingSettings(context.Context, *UpdateTargetingSettingsRequest) (*TargetingSettings, error)
 	mustEmbedUnimplementedTargetingServiceServer()
 }
 
@@ -217,6 +247,12 @@ func (UnimplementedTargetingServiceServer) GetPriority(context.Context, *GetPrio
 }
 func (UnimplementedTargetingServiceServer) GetAdherenceReport(context.Context, *GetAdherenceReportRequest) (*AdherenceReport, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAdherenceReport not implemented")
+}
+func (UnimplementedTargetingServiceServer) GetTargetingSettings(context.Context, *GetTargetingSettingsRequest) (*TargetingSettings, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTargetingSettings not implemented")
+}
+func (UnimplementedTargetingServiceServer) UpdateTargetingSettings(context.Context, *UpdateTargetingSettingsRequest) (*TargetingSettings, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateTargetingSettings not implemented")
 }
 func (UnimplementedTargetingServiceServer) mustEmbedUnimplementedTargetingServiceServer() {}
 func (UnimplementedTargetingServiceServer) testEmbeddedByValue()                          {}
@@ -401,6 +437,42 @@ func _TargetingService_GetAdherenceReport_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TargetingService_GetTargetingSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTargetingSettingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TargetingServiceServer).GetTargetingSettings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TargetingService_GetTargetingSettings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TargetingServiceServer).GetTargetingSettings(ctx, req.(*GetTargetingSettingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TargetingService_UpdateTargetingSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateTargetingSettingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TargetingServiceServer).UpdateTargetingSettings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TargetingService_UpdateTargetingSettings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TargetingServiceServer).UpdateTargetingSettings(ctx, req.(*UpdateTargetingSettingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // TargetingService_ServiceDesc is the grpc.ServiceDesc for TargetingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -443,6 +515,14 @@ var TargetingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAdherenceReport",
 			Handler:    _TargetingService_GetAdherenceReport_Handler,
+		},
+		{
+			MethodName: "GetTargetingSettings",
+			Handler:    _TargetingService_GetTargetingSettings_Handler,
+		},
+		{
+			MethodName: "UpdateTargetingSettings",
+			Handler:    _TargetingService_UpdateTargetingSettings_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
