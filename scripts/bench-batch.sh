@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks an offline batch command over the formats.md files, `openmtm
-# eligibility` or `openmtm adherence`, on a synthetic population from
+# eligibility`, `openmtm adherence` or `openmtm screen`, on a synthetic population from
 # `openmtm synth`: its time, claim rows/s and peak RSS, against the floor of
 # reading and parsing the same files the same way (`--parse-only`: same
 # chunks, same workers, nothing computed). Targets for a million members
@@ -8,11 +8,12 @@
 # grows with members, not rows (eligibility: under 1.5 GB).
 #   scripts/bench-batch.sh eligibility          N=1000000 members, 3 runs each
 #   N=100000 RUNS=1 scripts/bench-batch.sh adherence
+#   RUNS=1 scripts/bench-batch.sh screen
 # The population is written once to $BENCH_DIR (default
-# ${TMPDIR:-/tmp}/openmtm-bench-eligibility-N-SEED) and reused by both.
+# ${TMPDIR:-/tmp}/openmtm-bench-eligibility-N-SEED) and reused by all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmd="${1:?usage: scripts/bench-batch.sh eligibility|adherence}"
+cmd="${1:?usage: scripts/bench-batch.sh eligibility|adherence|screen}"
 n="${N:-1000000}"
 seed="${SEED:-1}"
 runs="${RUNS:-3}"
@@ -32,7 +33,8 @@ files=(--members "$data/members.csv" --claims "$data/rx_claims.csv" --diagnoses 
 case "$cmd" in
 eligibility) args=(eligibility --contract-year 2025 --as-of 2025-12-31 "${files[@]}") ;;
 adherence) args=(adherence --measurement-year "${YEAR:-2025}" "${files[@]}") ;;
-*) echo "unknown command $cmd: want eligibility or adherence" >&2; exit 2 ;;
+screen) args=(screen --as-of "${AS_OF:-2025-12-31}" "${files[@]}") ;;
+*) echo "unknown command $cmd: want eligibility, adherence or screen" >&2; exit 2 ;;
 esac
 
 # measure NAME ARGS...: one run; prints a line and appends "secs rss_kb cpu_secs" to $work/NAME.
@@ -53,7 +55,8 @@ for i in $(seq 1 "$runs"); do
   measure floor "${args[@]}" --parse-only
   measure batch "${args[@]}"
   lines=$(wc -l <"$work/out")
-  # eligibility writes a line per member; adherence one per member and measure in a denominator.
+  # eligibility writes a line per member; adherence one per member and measure in a
+  # denominator; screen one per finding.
   [ "$cmd" != eligibility ] || [ "$lines" -eq "$members" ] || { echo "batch wrote $lines lines for $members members"; exit 1; }
 done
 tail -n 1 "$work/err"

@@ -7,12 +7,17 @@
 #      capabilities and has no-new-privileges; in every Kubernetes
 #      Deployment each container has the restricted securityContext,
 #      resources and liveness/readiness probes (gRPC for services, HTTP for
-#      the gateway). Needs python3 with PyYAML; skipped, saying so, if absent.
+#      the gateway). In both, every --upstream API=HOST:PORT names that
+#      API's own service and port, and a service that calls another (CALLS
+#      below: targeting calls eligibility) has its --upstream and gets
+#      OPENMTM_SERVICE_KEY from a secret. Needs python3 with PyYAML; skipped,
+#      saying so, if absent.
 #   2. helm lint --strict and helm template of charts/openmtm (default values
 #      and a variant with the optional parts switched on), with the rendered
-#      manifests put through the same checks. Skipped, saying so, when helm
-#      is not on PATH (Debian does not package it; `go install
-#      helm.sh/helm/v3/cmd/helm@latest` outside this repo builds one).
+#      manifests put through the same checks; a misspelt service, or a
+#      service enabled without one it calls, must be refused. Skipped,
+#      saying so, when helm is not on PATH (Debian does not package it; `go
+#      install helm.sh/helm/v3/cmd/helm@latest` outside this repo builds one).
 #
 # Exits non-zero on the first failing step. Run from anywhere.
 set -euo pipefail
@@ -34,13 +39,37 @@ import yaml
 mode, files = sys.argv[1], sys.argv[2:]
 problems = []
 
+# Who calls whom over gRPC, the gateway aside (charts/openmtm's
+# openmtm.calls says the same).
+CALLS = {"targeting": ["eligibility"]}
+
 def bad(where, what):
     problems.append(f"{where}: {what}")
+
+def check_calls(where, args, key_from_secret, targets):
+    """args are `serve NAME ...`; targets maps HOST:PORT to the component
+    listening there."""
+    ups = dict(str(v).partition("=")[::2] for f, v in zip(args, args[1:]) if f == "--upstream")
+    name = args[1] if len(args) > 1 else None
+    for callee in CALLS.get(name, []):
+        if callee not in ups:
+            bad(where, f"calls {callee} but has no --upstream {callee}=HOST:PORT")
+    if name in CALLS and not key_from_secret:
+        bad(where, "calls other services but gets no OPENMTM_SERVICE_KEY from a secret")
+    for api, addr in ups.items():
+        if targets.get(addr) != api:
+            bad(where, f"--upstream {api}={addr}: not where {api} listens")
 
 def check_compose(path, doc):
     services = doc.get("services") or {}
     if not services:
         bad(path, "no services")
+    targets = {}
+    for name, svc in services.items():
+        cmd = svc.get("command") or []
+        port = str((svc.get("environment") or {}).get("OPENMTM_GRPC", "")).rpartition(":")[2]
+        if cmd[:1] == ["serve"] and len(cmd) > 1 and port:
+            targets[f"{name}:{port}"] = cmd[1]
     for name, svc in services.items():
         where = f"{path}: services.{name}"
         if "healthcheck" not in svc:
@@ -59,6 +88,9 @@ def check_compose(path, doc):
         cmd = svc.get("command") or []
         if cmd[:1] != ["serve"]:
             bad(where, f"command {cmd} is not `serve <name>`")
+        # From the environment or deploy/.env, required: never a default.
+        key = str((svc.get("environment") or {}).get("OPENMTM_SERVICE_KEY", ""))
+        check_calls(where, cmd, key.startswith("${") and ":?" in key, targets)
         for dep, cond in (svc.get("depends_on") or {}).items():
             if (cond or {}).get("condition") != "service_healthy":
                 bad(where, f"depends_on {dep} without condition service_healthy")
@@ -90,7 +122,18 @@ def check_container(where, c, gateway):
     if str(c.get("image", "")).endswith(":latest"):
         bad(where, "image uses :latest")
 
-def check_k8s(path, doc):
+def service_targets(docs):
+    """HOST:PORT -> component of every Kubernetes Service in docs."""
+    targets = {}
+    for doc in docs:
+        if doc.get("kind") != "Service":
+            continue
+        component = (doc["spec"].get("selector") or {}).get("app.kubernetes.io/component")
+        for p in doc["spec"].get("ports") or []:
+            targets[f"{doc['metadata']['name']}:{p['port']}"] = component
+    return targets
+
+def check_k8s(path, doc, targets):
     if doc.get("kind") != "Deployment":
         return
     name = doc["metadata"]["name"]
@@ -102,20 +145,28 @@ def check_k8s(path, doc):
         bad(f"{path}: {name}", "no containers")
     for c in containers:
         args = c.get("args") or []
-        check_container(f"{path}: {name}/{c.get('name')}", c, args[:2] == ["serve", "gateway"])
+        where = f"{path}: {name}/{c.get('name')}"
+        check_container(where, c, args[:2] == ["serve", "gateway"])
+        ref = next(((e.get("valueFrom") or {}).get("secretKeyRef") or {}
+                    for e in c.get("env") or [] if e.get("name") == "OPENMTM_SERVICE_KEY"), {})
+        check_calls(where, args, bool(ref) and not ref.get("optional"), targets)
 
+# Parse everything first: a Deployment's --upstream may name a Service
+# from another file.
+parsed = []
 for path in files:
     try:
         with open(path) as f:
-            docs = [d for d in yaml.safe_load_all(f) if d is not None]
+            parsed.append((path, [d for d in yaml.safe_load_all(f) if d is not None]))
     except yaml.YAMLError as e:
         bad(path, f"does not parse: {e}")
-        continue
+targets = service_targets(d for _, docs in parsed for d in docs) if mode == "k8s" else {}
+for path, docs in parsed:
     for doc in docs:
         if mode == "compose":
             check_compose(path, doc)
         elif mode == "k8s":
-            check_k8s(path, doc)
+            check_k8s(path, doc, targets)
 
 for p in problems:
     print("  " + p)
@@ -131,9 +182,9 @@ if [ "$have_pyyaml" = 1 ]; then
     \( -name '*.yaml' -o -name '*.yml' \) -type f -print | sort)
   python3 "$tmp/check.py" parse "${yamls[@]}"
   python3 -c 'import json,sys; json.load(open(sys.argv[1]))' charts/openmtm/values.schema.json
-  echo "== compose: hardening, healthchecks, depends_on"
+  echo "== compose: hardening, healthchecks, depends_on, upstreams"
   python3 "$tmp/check.py" compose deploy/compose.yaml
-  echo "== kubernetes: securityContext, resources, probes"
+  echo "== kubernetes: securityContext, resources, probes, upstreams"
   python3 "$tmp/check.py" k8s deploy/kubernetes/*.yaml
 else
   echo "SKIP YAML checks: python3 with PyYAML not found"
@@ -164,9 +215,14 @@ if command -v helm >/dev/null 2>&1; then
     echo "  services.eligibilty was accepted" >&2
     exit 1
   fi
+  echo "== helm template: targeting without eligibility must be refused"
+  if helm template openmtm charts/openmtm --set services.eligibility.enabled=false >/dev/null 2>&1; then
+    echo "  targeting was rendered without eligibility, the service it calls" >&2
+    exit 1
+  fi
   echo "  ok"
   if [ "$have_pyyaml" = 1 ]; then
-    echo "== rendered chart: securityContext, resources, probes"
+    echo "== rendered chart: securityContext, resources, probes, upstreams"
     python3 "$tmp/check.py" k8s "$tmp/default.yaml" "$tmp/variant.yaml"
   fi
 else

@@ -1,8 +1,9 @@
 // Package eligibility is the plan's system of record for members, pharmacy
-// claims, diagnoses, program rules, eligibility determinations and the MTM
-// enrollment record. It publishes member and enrollment events through its
-// outbox; this file wires its layers together (domain ← app ← grpc, store,
-// events).
+// claims, diagnoses, inpatient stays, program rules, eligibility
+// determinations and the MTM enrollment record. It publishes member,
+// enrollment and records.changed events through its outbox, and streams
+// members' records to the services that assess them; this file wires its
+// layers together (domain ← app ← grpc, store, events).
 package eligibility
 
 import (

@@ -26,19 +26,25 @@ type importStreamClient = grpc.ClientStreamingClient[eligibilityv1.ImportRequest
 // arrives, never buffered whole.
 var csvImports = []struct {
 	path, method, file string
-	open               func(eligibilityv1.EligibilityServiceClient, context.Context) (importStreamClient, error)
+	// spec is where the file's format is documented.
+	spec string
+	open func(eligibilityv1.EligibilityServiceClient, context.Context) (importStreamClient, error)
 }{
-	{"/v1/plans/{plan}/members:import", "ImportMembers", "members.csv",
+	{"/v1/plans/{plan}/members:import", "ImportMembers", "members.csv", "formats.md",
 		func(c eligibilityv1.EligibilityServiceClient, ctx context.Context) (importStreamClient, error) {
 			return c.ImportMembers(ctx)
 		}},
-	{"/v1/plans/{plan}/claims:import", "ImportClaims", "rx_claims.csv",
+	{"/v1/plans/{plan}/claims:import", "ImportClaims", "rx_claims.csv", "formats.md",
 		func(c eligibilityv1.EligibilityServiceClient, ctx context.Context) (importStreamClient, error) {
 			return c.ImportClaims(ctx)
 		}},
-	{"/v1/plans/{plan}/diagnoses:import", "ImportDiagnoses", "diagnoses.csv",
+	{"/v1/plans/{plan}/diagnoses:import", "ImportDiagnoses", "diagnoses.csv", "formats.md",
 		func(c eligibilityv1.EligibilityServiceClient, ctx context.Context) (importStreamClient, error) {
 			return c.ImportDiagnoses(ctx)
+		}},
+	{"/v1/plans/{plan}/inpatientStays:import", "ImportInpatientStays", "inpatient_stays.csv", "services/README.md",
+		func(c eligibilityv1.EligibilityServiceClient, ctx context.Context) (importStreamClient, error) {
+			return c.ImportInpatientStays(ctx)
 		}},
 }
 

@@ -20,7 +20,7 @@ func openAPI() ([]byte, error) {
 	}
 	for _, imp := range csvImports {
 		paths[imp.path] = map[string]any{"post": map[string]any{
-			"summary":     "Upload " + imp.file + " (formats.md), streamed",
+			"summary":     "Upload " + imp.file + " (" + imp.spec + "), streamed",
 			"description": "The body is the CSV file itself. The file is stored whole or not at all unless skip_bad_rows; errors name file, line and column.",
 			"operationId": "EligibilityService_" + imp.method + "CSV",
 			"tags":        []string{"EligibilityService"},

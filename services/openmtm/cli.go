@@ -28,7 +28,7 @@ func newRootCmd() *cobra.Command {
 		// a flag on the command line wins.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return bindEnv(cmd.Flags()) },
 	}
-	root.AddCommand(newUpCmd(), newServeCmd(), newKeysCmd(), newImportCmd(), newEligibilityCmd(), newAdherenceCmd(), newSynthCmd())
+	root.AddCommand(newUpCmd(), newServeCmd(), newKeysCmd(), newImportCmd(), newEligibilityCmd(), newAdherenceCmd(), newScreenCmd(), newSynthCmd())
 	return root
 }
 
@@ -44,6 +44,7 @@ func (c *common) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.cfg.NATSURL, "nats", "", "NATS URL (empty: an embedded server storing JetStream in --data)")
 	fs.StringVar(&c.cfg.SchemaPrefix, "schema-prefix", "", "prefix of every schema name, to share one database")
 	fs.StringVar(&c.cfg.NATSNamespace, "nats-namespace", "", "prefix of every subject and stream, to share one NATS server")
+	fs.StringVar(&c.cfg.ServiceKey, "service-key", "", "operator API key this process calls services of other processes with (prefer OPENMTM_SERVICE_KEY)")
 	fs.StringVar(&c.cfg.BootstrapKey, "bootstrap-key", "", "operator API key to create at start (prefer OPENMTM_BOOTSTRAP_KEY: flags show in ps)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.cfg.ReferenceDir, "reference", "", "folder of a plan's reference files replacing the shipped ones (drugs.csv, ndc.csv, icd10_core_diseases.csv, cms_rules.yaml)")
@@ -103,17 +104,19 @@ func newServeCmd() *cobra.Command {
 		Short: "Run one service (or the gateway) as a production pod would",
 		Long: "Runs one of " + strings.Join(names, ", ") + ` against --postgres and --nats.
 The gateway serves REST on --http and API keys on --grpc, and forwards each
-API to the address given with --upstream API=HOST:PORT.`,
+API to the address given with --upstream API=HOST:PORT; a service that calls
+another (targeting reads eligibility's records) finds it there too, calling
+with --service-key.`,
 		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		ValidArgs: names,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			m, err := parseUpstreams(upstreams)
+			if err != nil {
+				return err
+			}
+			c.cfg.Upstreams = m
 			if args[0] == "gateway" {
 				c.cfg.Gateway = true
-				m, err := parseUpstreams(upstreams)
-				if err != nil {
-					return err
-				}
-				c.cfg.Upstreams = m
 			} else {
 				c.cfg.Services = []string{args[0]}
 				c.cfg.HTTPAddr = ""
@@ -124,7 +127,7 @@ API to the address given with --upstream API=HOST:PORT.`,
 	c.register(cmd.Flags())
 	cmd.Flags().StringVar(&c.cfg.DataDir, "data", "", "folder for SQLite files and the embedded NATS store, when --postgres/--nats are not given")
 	cmd.Flags().StringVar(&c.cfg.HTTPAddr, "http", "127.0.0.1:8080", "REST listen address (gateway only)")
-	cmd.Flags().StringArrayVar(&upstreams, "upstream", nil, "API=HOST:PORT, where the gateway finds an API (repeatable; APIs: "+strings.Join(append(suite.ServiceNames(), "identity"), ", ")+")")
+	cmd.Flags().StringArrayVar(&upstreams, "upstream", nil, "API=HOST:PORT, where the gateway or a calling service finds an API (repeatable; APIs: "+strings.Join(append(suite.ServiceNames(), "identity"), ", ")+")")
 	return cmd
 }
 

@@ -19,24 +19,25 @@ import (
 
 func newImportCmd() *cobra.Command {
 	var (
-		server, plan, key          string
-		members, claims, diagnoses string
-		skipBadRows                bool
+		server, plan, key                 string
+		members, claims, diagnoses, stays string
+		skipBadRows                       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "import",
-		Short: "Import members, claims and diagnoses CSV files into a running suite",
-		Long: `Streams the formats.md CSV files to the eligibility service over gRPC, in the
-order members, claims, diagnoses. Each file is stored whole or not at all,
-unless --skip-bad-rows. The API key comes from --key or OPENMTM_KEY.`,
+		Short: "Import members, claims, diagnoses and inpatient stays CSV files into a running suite",
+		Long: `Streams the formats.md CSV files, and inpatient_stays.csv (services/README.md),
+to the eligibility service over gRPC, in the order members, claims, diagnoses,
+inpatient stays. Each file is stored whole or not at all, unless
+--skip-bad-rows. The API key comes from --key or OPENMTM_KEY.`,
 		Example: `  openmtm import --server 127.0.0.1:9090 --plan acme --members members.csv --claims rx_claims.csv`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if key == "" {
 				return errors.New("an API key is required: --key or OPENMTM_KEY")
 			}
-			if members == "" && claims == "" && diagnoses == "" {
-				return errors.New("nothing to import: give --members, --claims and/or --diagnoses")
+			if members == "" && claims == "" && diagnoses == "" && stays == "" {
+				return errors.New("nothing to import: give --members, --claims, --diagnoses and/or --inpatient-stays")
 			}
 			conn, err := grpc.NewClient(server,
 				grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -49,7 +50,8 @@ unless --skip-bad-rows. The API key comes from --key or OPENMTM_KEY.`,
 			files := []struct {
 				path string
 				open func(context.Context, ...grpc.CallOption) (grpc.ClientStreamingClient[eligibilityv1.ImportRequest, eligibilityv1.ImportSummary], error)
-			}{{members, client.ImportMembers}, {claims, client.ImportClaims}, {diagnoses, client.ImportDiagnoses}}
+			}{{members, client.ImportMembers}, {claims, client.ImportClaims}, {diagnoses, client.ImportDiagnoses},
+				{stays, client.ImportInpatientStays}}
 			for _, f := range files {
 				if f.path == "" {
 					continue
@@ -72,6 +74,7 @@ unless --skip-bad-rows. The API key comes from --key or OPENMTM_KEY.`,
 	f.StringVar(&members, "members", "", "members.csv")
 	f.StringVar(&claims, "claims", "", "rx_claims.csv")
 	f.StringVar(&diagnoses, "diagnoses", "", "diagnoses.csv")
+	f.StringVar(&stays, "inpatient-stays", "", "inpatient_stays.csv")
 	f.BoolVar(&skipBadRows, "skip-bad-rows", false, "store good rows and report bad ones instead of rejecting the file")
 	_ = cmd.MarkFlagRequired("plan")
 	return cmd

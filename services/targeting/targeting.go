@@ -6,14 +6,20 @@ package targeting
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"google.golang.org/grpc"
 
 	targetingv1 "github.com/openmtm/openmtm/gen/openmtm/targeting/v1"
 	"github.com/openmtm/openmtm/services/platform/service"
+	"github.com/openmtm/openmtm/services/reference"
 	"github.com/openmtm/openmtm/services/targeting/app"
+	"github.com/openmtm/openmtm/services/targeting/assess"
 	"github.com/openmtm/openmtm/services/targeting/events"
 	tgrpc "github.com/openmtm/openmtm/services/targeting/grpc"
+	"github.com/openmtm/openmtm/services/targeting/records"
+	"github.com/openmtm/openmtm/services/targeting/screening"
 	"github.com/openmtm/openmtm/services/targeting/store"
 )
 
@@ -24,20 +30,45 @@ const Name = "targeting"
 type Service struct {
 	*service.Base
 	server *tgrpc.Server
+	app    *app.App
 }
 
 var _ service.Service = (*Service)(nil)
 
 // New migrates the service's database and wires the service.
-func New(ctx context.Context, deps service.Deps) (*Service, error) {
-	base, err := service.NewBase(ctx, Name, deps, store.Migrations,
-		service.Consumer{Config: events.MembersConsumer, Handler: events.HandleMember},
-		service.Consumer{Config: events.EnrollmentsConsumer, Handler: events.HandleEnrolled},
-		service.Consumer{Config: events.OptOutsConsumer, Handler: events.HandleOptedOut})
+func New(ctx context.Context, deps service.Deps, opts ...app.Option) (*Service, error) {
+	if deps.Peer == nil {
+		return nil, errors.New("targeting: no way to reach eligibility (service.Deps.Peer)")
+	}
+	conn, err := deps.Peer("eligibility")
+	if err != nil {
+		return nil, fmt.Errorf("targeting: %w", err)
+	}
+	ref, err := reference.Default()
+	if deps.ReferenceDir != "" {
+		ref, err = reference.Load(deps.ReferenceDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("targeting: reference data: %w", err)
+	}
+	assessor, err := assess.New(ref)
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(store.New(deps.DB))
+	rules, err := screening.Parse(screening.ShippedRules(), ref.Drugs)
+	if err != nil {
+		return nil, fmt.Errorf("targeting: screening rules: %w", err)
+	}
+	a, err := app.New(store.New(deps.DB), records.New(conn), assessor, rules, opts...)
+	if err != nil {
+		return nil, err
+	}
+	h := events.New(a)
+	base, err := service.NewBase(ctx, Name, deps, store.Migrations,
+		service.Consumer{Config: events.MembersConsumer, Handler: h.Member},
+		service.Consumer{Config: events.EnrollmentsConsumer, Handler: h.Enrolled},
+		service.Consumer{Config: events.OptOutsConsumer, Handler: h.OptedOut},
+		service.Consumer{Config: events.RecordsConsumer, Handler: h.RecordsChanged})
 	if err != nil {
 		return nil, err
 	}
@@ -45,10 +76,13 @@ func New(ctx context.Context, deps service.Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{Base: base, server: srv}, nil
+	return &Service{Base: base, server: srv, app: a}, nil
 }
 
 // Register implements service.Service.
 func (s *Service) Register(g *grpc.Server) {
 	targetingv1.RegisterTargetingServiceServer(g, s.server)
 }
+
+// App returns the service's use cases, for benchmarks of the running service.
+func (s *Service) App() *app.App { return s.app }

@@ -87,6 +87,48 @@ eligibility targeting scheduling documentation billing
 {{- end }}
 
 {{/*
+The services each service calls over gRPC (the gateway aside). A caller gets
+one --upstream per callee and OPENMTM_SERVICE_KEY, the operator key it calls
+with. Keep in step with the services' use of service.Deps.Peer.
+*/}}
+{{- define "openmtm.calls" -}}
+targeting: [eligibility]
+{{- end }}
+
+{{/*
+An --upstream value, NAME=<its Service>:<gRPC port>. Call with
+(dict "root" $ "component" "eligibility").
+*/}}
+{{- define "openmtm.upstream" -}}
+{{- printf "%s=%s:%v" .component (include "openmtm.componentName" .) .root.Values.grpcPort }}
+{{- end }}
+
+{{/*
+OPENMTM_SERVICE_KEY for a service that calls another (required) or is
+called (optional: it does not need the key, but holding it lets either end
+create it, idempotently, at start). Call with (dict "root" $ "component"
+"targeting").
+*/}}
+{{- define "openmtm.serviceKeyEnv" -}}
+{{- $calls := include "openmtm.calls" .root | fromYaml }}
+{{- $caller := hasKey $calls .component }}
+{{- $called := false }}
+{{- range $calls }}
+{{- if has $.component . }}{{ $called = true }}{{ end }}
+{{- end }}
+{{- if or $caller $called -}}
+- name: OPENMTM_SERVICE_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.existingSecret.name }}
+      key: {{ .root.Values.existingSecret.serviceKeyKey }}
+      {{- if not $caller }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
 Pod spec parts shared by the services and the gateway. Call with the root
 context.
 */}}

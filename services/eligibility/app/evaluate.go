@@ -43,7 +43,7 @@ func (a *App) EvaluateMemberUnder(ctx context.Context, planID, memberID string, 
 	if err != nil {
 		return domain.RecordedDetermination{}, err
 	}
-	d := evaluate(domain.NewFactsBuilder(a.ref, rules, asOf, true), MemberRecords{m, claims, dx}, rules, asOf)
+	d := evaluate(domain.NewFactsBuilder(a.ref, rules, asOf, true), MemberRecords{Member: m, Claims: claims, Diagnoses: dx}, rules, asOf)
 	return a.repo.RecordDetermination(ctx, d, a.now(), func(e *domain.Enrollment, id string) {
 		enroll(e, d, id)
 	})

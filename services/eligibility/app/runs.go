@@ -18,14 +18,16 @@ import (
 // another worker has taken over (the first one's lease passed).
 var ErrRunLost = errors.New("evaluation run is held by another worker")
 
-// MemberRecords is what evaluating one member reads: the member, and their
-// paid claims and diagnoses dated in the rules' longest window. For an
-// evaluation run the repository may fill in only the fields evaluation
-// reads (no names or contact details; no NDC, quantity or NPIs).
+// MemberRecords is one member's clinical record. Evaluating a member reads
+// the member, and their paid claims and diagnoses dated in the rules'
+// longest window; for an evaluation run the repository may fill in only
+// the fields evaluation reads (no names or contact details; no NDC,
+// quantity or NPIs, no stays). StreamMemberRecords gives everything.
 type MemberRecords struct {
 	Member    domain.Member
 	Claims    []domain.Claim
 	Diagnoses []domain.Diagnosis
+	Stays     []domain.InpatientStay
 }
 
 // Runs is the part of the repository plan-wide evaluation runs need.

@@ -97,19 +97,12 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if cfg.ParseOnly {
 		return parseOnly(ctx, cfg, ins, prog, start)
 	}
-	prog.begin("members", ins.members.size)
-	pop, err := loadMembers(ctx, ins.members, cfg.Today, cfg.splitting(), prog)
+	members, reversals, err := LoadMembersAndReversals(ctx, File{ins.members}, File{ins.claims}, cfg.Today,
+		Splitting{Workers: cfg.Workers, ChunkBytes: cfg.chunkBytes}, &Progress{p: prog})
 	if err != nil {
 		return err
 	}
-	prog.end("")
-
-	prog.begin("reversals", ins.claims.size)
-	rev, err := scanReversals(ctx, ins.claims, cfg.splitting(), prog)
-	if err != nil {
-		return err
-	}
-	prog.end(fmt.Sprintf("%s reversed claim ids", group(int64(len(rev.set)))))
+	pop, rev := members.pop, reversals.rev
 	base := domain.NewFactsBuilder(cfg.Reference, rules, cfg.AsOf, false)
 	pop.builders = make([]domain.FactsBuilder, len(pop.members))
 	for i := range pop.builders {
@@ -201,7 +194,7 @@ func (cfg Config) resolve() (Config, inputs, error) {
 	ins.claims = stat(&v, "claims", cfg.Claims, true, true)
 	ins.diagnoses = stat(&v, "diagnoses", cfg.Diagnoses, false, false)
 	if err := v.Err(); err != nil {
-		return cfg, ins, describe("invalid settings", err)
+		return cfg, ins, Describe("invalid settings", err)
 	}
 	if cfg.Reference == nil {
 		ref, err := reference.Default()

@@ -26,6 +26,7 @@ type chunk struct {
 	seq    int    // 0, 1, 2, ... in file order
 	header []byte // shared by every chunk of the file; read-only
 	data   []byte // whole records; valid until the chunk's function returns
+	offset int64  // where data starts in the file
 }
 
 // reader returns the chunk as a CSV file: the header, then the records.
@@ -94,6 +95,7 @@ func split(ctx context.Context, r io.Reader, size int, free chan []byte, jobs ch
 			return nil // eachChunk reports the cause
 		case buf = <-free:
 		}
+		offset := s.start
 		data, err := s.next(buf)
 		if err == io.EOF && seq > 0 {
 			return nil
@@ -104,11 +106,12 @@ func split(ctx context.Context, r io.Reader, size int, free chan []byte, jobs ch
 		if seq == 0 {
 			h := firstBoundary(data)
 			header, data = slices.Clone(data[:h]), data[h:]
+			offset += int64(h)
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case jobs <- &chunk{seq: seq, header: header, data: data}:
+		case jobs <- &chunk{seq: seq, header: header, data: data, offset: offset}:
 		}
 	}
 }
@@ -119,6 +122,7 @@ type splitter struct {
 	size  int    // bytes to grow a buffer by
 	carry []byte // bytes read past the last cut
 	eof   bool
+	start int64 // file offset of the next piece's first byte
 }
 
 // next returns, in buf's memory (grown when one record is longer than
@@ -146,10 +150,12 @@ func (s *splitter) next(buf []byte) ([]byte, error) {
 			if len(buf) == 0 {
 				return buf, io.EOF
 			}
+			s.start += int64(len(buf))
 			return buf, nil
 		}
 		if cut := lastBoundary(buf); cut > 0 {
 			s.carry = append(s.carry[:0], buf[cut:]...)
+			s.start += int64(cut)
 			return buf[:cut], nil
 		}
 	}

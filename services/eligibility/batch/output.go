@@ -1,12 +1,9 @@
 package batch
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"strconv"
-	"sync"
 
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/platform/civil"
@@ -24,53 +21,34 @@ type tally map[string]int64
 // evaluator, and writes one JSON line each to w in input order. Blocks of
 // members are evaluated on workers goroutines and written in order.
 func (pop *population) write(ctx context.Context, w io.Writer, rules domain.Rules, asOf civil.Date, workers int) (tally, error) {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bufs := make([][]byte, 2*workers)
-	tallies := make([]tally, len(bufs))
-	total := tally{}
-	n := len(pop.members)
-	for start := 0; start < n; start += evalBlock * len(bufs) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		var wg sync.WaitGroup
-		for k := range bufs {
-			lo := start + k*evalBlock
-			hi := min(lo+evalBlock, n)
-			if lo >= hi {
-				bufs[k] = bufs[k][:0]
-				continue
-			}
-			wg.Go(func() {
-				bufs[k], tallies[k] = pop.evaluate(bufs[k][:0], lo, hi, rules, asOf)
-			})
-		}
-		wg.Wait()
-		for k, b := range bufs {
-			if _, err := bw.Write(b); err != nil {
-				return nil, fmt.Errorf("write results: %w", err)
-			}
-			for reason, c := range tallies[k] {
-				total[reason] += c
-			}
-			tallies[k] = nil
-		}
+	tallies := make([]tally, 2*workers)
+	for k := range tallies {
+		tallies[k] = tally{}
 	}
-	if err := bw.Flush(); err != nil {
-		return nil, fmt.Errorf("write results: %w", err)
+	err := InBlocks(ctx, w, len(pop.members), evalBlock, len(tallies), func(k, lo, hi int, b []byte) ([]byte, error) {
+		return pop.evaluate(b, lo, hi, rules, asOf, tallies[k]), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	total := tally{}
+	for _, t := range tallies {
+		for reason, c := range t {
+			total[reason] += c
+		}
 	}
 	return total, nil
 }
 
-// evaluate appends the results of members lo to hi-1 to b.
-func (pop *population) evaluate(b []byte, lo, hi int, rules domain.Rules, asOf civil.Date) ([]byte, tally) {
-	t := tally{}
+// evaluate appends the results of members lo to hi-1 to b, counting them
+// in t.
+func (pop *population) evaluate(b []byte, lo, hi int, rules domain.Rules, asOf civil.Date, t tally) []byte {
 	for i := int32(lo); i < int32(hi); i++ {
 		d := domain.Evaluate(pop.domain(i), pop.builders[i].Facts(), rules, asOf)
 		t[d.Reason]++
 		b = appendResult(b, d, pop.members[i].dmp)
 	}
-	return b, t
+	return b
 }
 
 // appendResult appends the formats.md JSON line of a determination, with

@@ -38,7 +38,7 @@ func (cfg Config) rules() (domain.Rules, error) {
 	}
 	r, err := domain.ParseRuleSet(src, domain.PartD, cfg.Reference)
 	if err != nil {
-		return domain.Rules{}, fmt.Errorf("%s: %w", cfg.Rules, describe("invalid rules", err))
+		return domain.Rules{}, fmt.Errorf("%s: %w", cfg.Rules, Describe("invalid rules", err))
 	}
 	if r.ContractYear != cfg.ContractYear {
 		return domain.Rules{}, fmt.Errorf("%s: contract_year is %d, but the run is for contract year %d",
@@ -47,9 +47,9 @@ func (cfg Config) rules() (domain.Rules, error) {
 	return r, nil
 }
 
-// describe spells out every violation of an invalid argument, where the
+// Describe spells out every violation of an invalid argument, where the
 // error's message names only the fields when there are several.
-func describe(what string, err error) error {
+func Describe(what string, err error) error {
 	var e *errs.Error
 	if !errors.As(err, &e) || len(e.Violations) < 2 {
 		return err

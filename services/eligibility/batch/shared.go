@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"io"
@@ -12,11 +13,12 @@ import (
 )
 
 // This file lends the run's reading machinery to the other offline
-// commands over the same files (`openmtm adherence`), so that they cut,
-// parse, report progress and name bad rows exactly as this one does: the
-// chunked parallel reading, the compact member table, the reversal scan.
-// Everything here wraps the unexported code that Run uses; nothing is
-// copied.
+// commands over the same files (`openmtm adherence`, `openmtm screen`), so
+// that they cut, parse, report progress and name bad rows exactly as this
+// one does: the chunked parallel reading, the compact member table, the
+// reversal scan. Everything here wraps the unexported code that Run uses;
+// nothing is copied. arena.go, blocks.go, rows.go and parseonly.go hold
+// the other pieces they share.
 
 // Splitting says how files are cut and read: Workers goroutines (0:
 // GOMAXPROCS), chunks of about ChunkBytes (0: 2 MiB).
@@ -53,16 +55,42 @@ func (f File) Size() int64 { return f.in.size }
 // first problem in file order with its true line, as the service's import
 // would; whole may be nil for readers that never reject.
 func (f File) Each(ctx context.Context, sp Splitting, prog *Progress, fn func(seq int, r io.Reader) error, whole func(io.Reader) error) error {
+	return f.EachChunk(ctx, sp, prog, func(c Chunk) error { return fn(c.Seq(), c.Reader()) }, whole)
+}
+
+// EachChunk is Each for readers that also want to know where in the file
+// a chunk's rows are.
+func (f File) EachChunk(ctx context.Context, sp Splitting, prog *Progress, fn func(Chunk) error, whole func(io.Reader) error) error {
 	r, err := f.in.open()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	err = eachChunk(ctx, r, sp.internal(), &prog.p.bytes, func(c *chunk) error { return fn(c.seq, c.reader()) })
+	err = eachChunk(ctx, r, sp.internal(), &prog.p.bytes, func(c *chunk) error { return fn(Chunk{c: c}) })
 	if err != nil && whole != nil {
 		return f.in.firstProblem(ctx, err, whole)
 	}
 	return err
+}
+
+// Chunk is one piece of a file as EachChunk cuts it; valid until the
+// function it was given to returns.
+type Chunk struct{ c *chunk }
+
+// Seq is the chunk's number, 0, 1, 2, ... in file order.
+func (c Chunk) Seq() int { return c.c.seq }
+
+// Reader returns the chunk as a CSV file: the header, then the records.
+func (c Chunk) Reader() io.Reader { return c.c.reader() }
+
+// Header is the file's header record (with the byte order mark and empty
+// lines before it, if any), shared by every chunk; read-only.
+func (c Chunk) Header() []byte { return c.c.header }
+
+// Offsets turns the lines a reader of Reader() reports for its rows into
+// the rows' byte offsets in the file.
+func (c Chunk) Offsets() *LineOffsets {
+	return &LineOffsets{data: c.c.data, base: c.c.offset, line: int64(bytes.Count(c.c.header, newline)) + 1}
 }
 
 // Progress writes a run's progress to standard error: a line per interval
@@ -149,6 +177,25 @@ func (m *Members) Finder() *Finder { return &Finder{pop: m.pop} }
 
 // Find returns the position of the member with id.
 func (f *Finder) Find(id string) (int32, bool) { return f.look.find(f.pop, id) }
+
+// LoadMembersAndReversals runs the two phases every batch over
+// members.csv and rx_claims.csv starts with, each reported on prog: the
+// member table (LoadMembers), then the reversal scan (ScanReversals).
+func LoadMembersAndReversals(ctx context.Context, members, claims File, today civil.Date, sp Splitting, prog *Progress) (*Members, *Reversals, error) {
+	prog.Begin("members", members.Size())
+	m, err := LoadMembers(ctx, members, today, sp, prog)
+	if err != nil {
+		return nil, nil, err
+	}
+	prog.End("")
+	prog.Begin("reversals", claims.Size())
+	rev, err := ScanReversals(ctx, claims, sp, prog)
+	if err != nil {
+		return nil, nil, err
+	}
+	prog.End(Group(int64(rev.Len())) + " reversed claim ids")
+	return m, rev, nil
+}
 
 // Reversals are the claim ids with a reversal row in rx_claims.csv.
 type Reversals struct{ rev *reversals }

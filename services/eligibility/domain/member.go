@@ -155,6 +155,10 @@ func requiredDate(v *errs.Violations, field, s string) civil.Date {
 	return d
 }
 
+// MemberIDProblem says what is wrong with a member id given outside a
+// file or a resource name (a list of ids); "" when nothing is.
+func MemberIDProblem(id string) string { return checkMemberID(id) }
+
 // checkMemberID keeps ids usable as one segment of a resource name.
 func checkMemberID(id string) string {
 	if id == "" {

@@ -34,6 +34,12 @@ func (s *Server) ImportDiagnoses(stream importStream) error {
 	return importFile(stream, "diagnoses.csv", s.app.ImportDiagnoses)
 }
 
+// ImportInpatientStays imports inpatient_stays.csv sent as a stream of
+// chunks.
+func (s *Server) ImportInpatientStays(stream importStream) error {
+	return importFile(stream, intake.StaysFile, s.app.ImportInpatientStays)
+}
+
 // importFile reads the first message (plan, options), authorizes, then lets
 // the use case read the file straight from the stream: nothing is buffered
 // whole, so a file of any size imports in flat memory.

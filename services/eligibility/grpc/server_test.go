@@ -28,7 +28,7 @@ var now = time.Date(2025, 6, 15, 14, 0, 0, 0, time.UTC)
 func fixedClock() time.Time { return now }
 
 // newServer returns a server over a migrated SQLite store.
-func newServer(t *testing.T) *elggrpc.Server {
+func newServer(t testing.TB) *elggrpc.Server {
 	t.Helper()
 	db := storetest.Open(t, storetest.SQLite(t), "eligibility")
 	if err := service.Migrate(context.Background(), db, "eligibility", store.Migrations); err != nil {
@@ -297,7 +297,7 @@ func TestListMembers(t *testing.T) {
 	}
 }
 
-func ref(t *testing.T) *reference.Reference {
+func ref(t testing.TB) *reference.Reference {
 	t.Helper()
 	r, err := reference.Default()
 	if err != nil {

@@ -61,6 +61,12 @@ func readDiagnoses(in string, opts intake.Options) result[domain.Diagnosis] {
 	})
 }
 
+func readStays(in string, opts intake.Options) result[domain.InpatientStay] {
+	return collect(func(fn func(int64, domain.InpatientStay) error) (intake.Summary, error) {
+		return intake.InpatientStays(strings.NewReader(in), plan, opts, fn)
+	})
+}
+
 // fakeNDC resolves a fixed table of 11-digit NDCs.
 type fakeNDC map[string]string
 

@@ -1,8 +1,9 @@
 // Package intake reads the CSV files of ../shared/formats.md (members.csv,
-// rx_claims.csv, diagnoses.csv) as streams and turns each row into a domain
-// record through the domain constructors. The domain owns the field rules;
-// intake owns the file rules: the header, RFC 4180 syntax, Y/N booleans, and
-// the naming of every problem by file, line and column.
+// rx_claims.csv, diagnoses.csv) and inpatient_stays.csv (services/README.md)
+// as streams and turns each row into a domain record through the domain
+// constructors. The domain owns the field rules; intake owns the file
+// rules: the header, RFC 4180 syntax, Y/N booleans, and the naming of every
+// problem by file, line and column.
 //
 // Readers stream: a row is handed to the caller's function as soon as it is
 // read, and memory does not grow with the file, because the batch command
@@ -24,8 +25,9 @@ const DefaultMaxErrors = 1000
 
 // Options says how to read one file.
 type Options struct {
-	// File is the name used in errors; blank means the formats.md name of
-	// the file kind (members.csv, rx_claims.csv, diagnoses.csv).
+	// File is the name used in errors; blank means the usual name of the
+	// file kind (members.csv, rx_claims.csv, diagnoses.csv,
+	// inpatient_stays.csv).
 	File string
 	// SkipBadRows skips rows with problems, reporting them in the Summary,
 	// instead of rejecting the whole file at the first one.

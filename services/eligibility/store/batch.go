@@ -66,8 +66,25 @@ func (u upsert) onConflict() string {
 		strings.Join(sets, ", "), strings.Join(olds, ", "), strings.Join(news, ", "), u.flag)
 }
 
+// rowWriter writes the rows of one upsert in an import's transaction and
+// reports each row it inserted or changed: add takes a row with its key
+// (the conflict columns joined), flush writes what is still buffered.
+type rowWriter interface {
+	add(ctx context.Context, key string, row ...any) error
+	flush(ctx context.Context) error
+}
+
+// newRowWriter returns the writer of tx's database: multi-row INSERTs on
+// SQLite, COPY and one merge on PostgreSQL.
+func newRowWriter(tx *store.Tx, u upsert, changed func(memberID string, flag bool)) rowWriter {
+	if tx.Dialect() == store.Postgres {
+		return &copier{tx: tx, u: u, changed: changed}
+	}
+	return newBatcher(tx, u, changed)
+}
+
 // batcher buffers rows of one upsert and writes them in multi-row
-// statements: the SQLite path (PostgreSQL imports go through copier).
+// statements: the SQLite rowWriter.
 type batcher struct {
 	u       upsert
 	tx      *store.Tx

@@ -5,64 +5,21 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
-	"github.com/openmtm/openmtm/services/eligibility/app"
+	"github.com/openmtm/openmtm/services/platform/store"
 )
 
 // copyChunk is how many rows one COPY sends: memory stays flat however
 // large the file.
 const copyChunk = 10000
 
-// importCopy is the PostgreSQL import: rows stream into a temporary table
-// with COPY, then one statement merges them into the table, keeping the
-// last row of each key in file order, and reports what changed. COPY and a
-// single merge are several times faster than multi-row INSERTs, and the
-// merge makes "a later row replaces an earlier one" exact across the file.
-// It runs on one pgx connection, in one transaction.
-func (s *Store) importCopy(ctx context.Context, planID string, u upsert, write func(add rowFunc) error) (app.ImportCounts, error) {
-	conn, err := s.db.SQL().Conn(ctx)
-	if err != nil {
-		return app.ImportCounts{}, fmt.Errorf("import %s: %w", u.table, err)
-	}
-	defer conn.Close()
-	var counts app.ImportCounts
-	err = conn.Raw(func(driverConn any) error {
-		tx, err := driverConn.(*stdlib.Conn).Conn().Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback(context.WithoutCancel(ctx))
-		changed := map[string]struct{}{}
-		c := &copier{tx: tx, u: u, changed: countInto(&counts, changed)}
-		if err := write(func(_ string, row ...any) error { return c.add(ctx, row) }); err != nil {
-			return err
-		}
-		if err := c.merge(ctx); err != nil {
-			return err
-		}
-		counts.ChangedMembers = len(changed)
-		marks := &copier{tx: tx, u: changedUpsert, changed: func(string, bool) {}}
-		for m := range changed {
-			if err := marks.add(ctx, []any{planID, m}); err != nil {
-				return err
-			}
-		}
-		if err := marks.merge(ctx); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
-	})
-	if err != nil {
-		return app.ImportCounts{}, fmt.Errorf("import %s: %w", u.table, err)
-	}
-	return counts, nil
-}
-
-// copier stages rows of one upsert in a temporary table.
+// copier is the PostgreSQL rowWriter: rows stream into a temporary table
+// with COPY, then flush merges them into the table in one statement,
+// keeping the last row of each key in file order, and reports what
+// changed. COPY and a single merge are several times faster than
+// multi-row INSERTs, and the merge makes "a later row replaces an earlier
+// one" exact across the file.
 type copier struct {
-	tx      pgx.Tx
+	tx      *store.Tx
 	u       upsert
 	rows    [][]any
 	seq     int64
@@ -72,16 +29,19 @@ type copier struct {
 
 func (c *copier) stage() string { return "stage_" + c.u.table }
 
-func (c *copier) add(ctx context.Context, row []any) error {
+// add stages one row; the key is not needed, the merge keeps the last row
+// of each key.
+func (c *copier) add(ctx context.Context, _ string, row ...any) error {
 	c.seq++
 	c.rows = append(c.rows, append([]any{c.seq}, row...))
 	if len(c.rows) == copyChunk {
-		return c.flush(ctx)
+		return c.send(ctx)
 	}
 	return nil
 }
 
-func (c *copier) flush(ctx context.Context) error {
+// send copies the rows added since the last send into the stage.
+func (c *copier) send(ctx context.Context) error {
 	if len(c.rows) == 0 {
 		return nil
 	}
@@ -95,15 +55,16 @@ func (c *copier) flush(ctx context.Context) error {
 		c.staged = true
 	}
 	cols := append([]string{"seq"}, c.u.columns...)
-	if _, err := c.tx.CopyFrom(ctx, pgx.Identifier{c.stage()}, cols, pgx.CopyFromRows(c.rows)); err != nil {
-		return fmt.Errorf("copy %s: %w", c.u.table, err)
+	if err := c.tx.CopyFrom(ctx, c.stage(), cols, c.rows); err != nil {
+		return err
 	}
 	c.rows = c.rows[:0]
 	return nil
 }
 
-func (c *copier) merge(ctx context.Context) error {
-	if err := c.flush(ctx); err != nil || !c.staged {
+// flush sends what is left and merges the stage into the table.
+func (c *copier) flush(ctx context.Context) error {
+	if err := c.send(ctx); err != nil || !c.staged {
 		return err
 	}
 	cols := strings.Join(c.u.columns, ", ")

@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
+	"github.com/openmtm/openmtm/services/eligibility/events"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/store"
 )
@@ -57,19 +60,19 @@ func (s *Store) ImportDiagnoses(ctx context.Context, planID string, read func(pu
 // joined), in file order.
 type rowFunc func(key string, row ...any) error
 
+// importRows writes the rows write adds in one transaction, with the
+// changed marks of the members whose records changed and their
+// records.changed events.
 func (s *Store) importRows(ctx context.Context, planID string, u upsert, write func(add rowFunc) error) (app.ImportCounts, error) {
-	if s.db.Dialect() == store.Postgres {
-		return s.importCopy(ctx, planID, u, write)
-	}
 	var counts app.ImportCounts
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		counts = app.ImportCounts{}
 		changed := map[string]struct{}{}
-		b := newBatcher(tx, u, countInto(&counts, changed))
-		if err := write(func(key string, row ...any) error { return b.add(ctx, key, row...) }); err != nil {
+		w := newRowWriter(tx, u, countInto(&counts, changed))
+		if err := write(func(key string, row ...any) error { return w.add(ctx, key, row...) }); err != nil {
 			return err
 		}
-		if err := b.flush(ctx); err != nil {
+		if err := w.flush(ctx); err != nil {
 			return err
 		}
 		counts.ChangedMembers = len(changed)
@@ -77,6 +80,9 @@ func (s *Store) importRows(ctx context.Context, planID string, u upsert, write f
 	})
 	if err != nil {
 		return app.ImportCounts{}, fmt.Errorf("import %s: %w", u.table, err)
+	}
+	if counts.ChangedMembers > 0 {
+		s.notify()
 	}
 	return counts, nil
 }
@@ -99,15 +105,26 @@ var changedUpsert = upsert{
 	flag:     "FALSE",
 }
 
-// markChanged records members whose data changed, for incremental evaluation.
+// markChanged records members whose records changed, for incremental
+// evaluation, and announces them to the services that assess them
+// (records.changed, in id order).
 func markChanged(ctx context.Context, tx *store.Tx, planID string, members map[string]struct{}) error {
-	b := newBatcher(tx, changedUpsert, func(string, bool) {})
-	for m := range members {
-		if err := b.add(ctx, m, planID, m); err != nil {
+	ids := slices.Sorted(maps.Keys(members))
+	w := newRowWriter(tx, changedUpsert, func(string, bool) {})
+	for _, m := range ids {
+		if err := w.add(ctx, m, planID, m); err != nil {
 			return err
 		}
 	}
-	return b.flush(ctx)
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	envs, err := events.RecordsChanged(planID, ids)
+	if err != nil {
+		return err
+	}
+	_, err = enqueue(ctx, tx, envs)
+	return err
 }
 
 // ListClaims returns up to limit of a member's claims, newest fill first

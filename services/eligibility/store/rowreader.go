@@ -49,6 +49,32 @@ func (r *rowReader) claim(raw sql.RawBytes) (domain.Claim, error) {
 	return c, nil
 }
 
+// fullClaim reads "claim_id fill_date days_supply total_cost reversed ndc
+// pharmacy_npi prescriber_npi generic_name" (reversed 0 or 1; the NDC and
+// NPIs may be empty).
+func (r *rowReader) fullClaim(raw sql.RawBytes) (domain.Claim, error) {
+	var f [8][]byte
+	rest := []byte(raw)
+	for i := range f {
+		var ok bool
+		if f[i], rest, ok = bytes.Cut(rest, []byte{' '}); !ok {
+			return domain.Claim{}, fmt.Errorf("a claim row has %d fields, want 9", i+1)
+		}
+	}
+	c := domain.Claim{ClaimID: string(f[0]), Reversed: string(f[4]) == "1", NDC: r.intern(f[5]),
+		PharmacyNPI: r.intern(f[6]), PrescriberNPI: r.intern(f[7]), GenericName: r.intern(rest)}
+	days, err := strconv.ParseInt(string(f[2]), 10, 32)
+	if err != nil {
+		return c, fmt.Errorf("claim %s days_supply: %w", c.ClaimID, err)
+	}
+	c.DaysSupply = int32(days)
+	if c.TotalCost, err = strconv.ParseInt(string(f[3]), 10, 64); err != nil {
+		return c, fmt.Errorf("claim %s total_cost: %w", c.ClaimID, err)
+	}
+	c.FillDate, err = r.date(f[1])
+	return c, err
+}
+
 func (r *rowReader) date(raw []byte) (civil.Date, error) {
 	if d, ok := r.dates[string(raw)]; ok {
 		return d, nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/openmtm/openmtm/services/eligibility/app"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
@@ -39,17 +38,9 @@ func (s *Store) RunMembers(ctx context.Context, r domain.EvaluationRun, since ci
 	for i, mr := range out {
 		index[mr.Member.MemberID] = i
 	}
-	// A full run's batch is every member of an id range: read the range,
-	// which the (plan_id, member_id, ...) indexes serve in one scan. An
-	// incremental batch may be scattered: name its members.
-	members, margs := `member_id > ? AND member_id <= ?`, []any{r.LastMemberID, out[len(out)-1].Member.MemberID}
-	if r.Incremental {
-		members = `member_id IN (?` + strings.Repeat(", ?", len(out)-1) + `)`
-		margs = margs[:0]
-		for _, mr := range out {
-			margs = append(margs, mr.Member.MemberID)
-		}
-	}
+	// A full run's batch is every member of an id range; an incremental
+	// one may be scattered.
+	members, margs := batchWhere(r.LastMemberID, r.Incremental, out)
 	if err := s.runClaims(ctx, r.PlanID, members, margs, since, r.AsOf, out, index); err != nil {
 		return nil, err
 	}

@@ -204,6 +204,43 @@ func TestEligibilityPath(t *testing.T) {
 				c.Do(t, "GET", "/v1/plans/acme/interventions/M2-CMR-2025", acme, nil).Want(t, http.StatusOK)
 			})
 
+			t.Run("targeting reassesses after a claims import", func(t *testing.T) {
+				// M2 (enrolled for 2025) starts warfarin and naproxen in
+				// December: the import's records.changed event brings the
+				// interaction, a follow-up and a higher priority.
+				before := c.Do(t, "GET", "/v1/plans/acme/members/M2/priority", acme, nil).Want(t, http.StatusOK)
+				upload(t, c, acme, "/v1/plans/acme/claims:import", "claim_id,member_id,fill_date,generic_name,days_supply,total_cost\n"+
+					"W1,M2,2025-12-01,warfarin,30,10.00\nW2,M2,2025-12-05,naproxen,10,4.00\n").Want(t, http.StatusOK)
+				var findings apitest.Response
+				apitest.Eventually(t, 30*time.Second, "targeting to find M2's interaction", func() bool {
+					findings = c.Do(t, "GET", "/v1/plans/acme/members/M2/findings", acme, nil)
+					return strings.Contains(findings.Raw, `"rule":"drug_interaction"`)
+				})
+				if !strings.Contains(findings.Raw, `"id":"W1"`) || !strings.Contains(findings.Raw, "SEVERITY_HIGH") {
+					t.Errorf("findings = %s, want the claims as evidence and high severity", findings.Raw)
+				}
+				after := c.Do(t, "GET", "/v1/plans/acme/members/M2/priority", acme, nil).Want(t, http.StatusOK)
+				if score(after) <= score(before) {
+					t.Errorf("priority %v after the interaction, %v before", score(after), score(before))
+				}
+				wl := c.Do(t, "GET", "/v1/plans/acme/interventions?finding=drug_interaction", acme, nil).Want(t, http.StatusOK)
+				if !strings.Contains(wl.Raw, "INTERVENTION_KIND_FINDING") {
+					t.Errorf("worklist of interactions = %s, want M2's follow-up", wl.Raw)
+				}
+				c.Do(t, "GET", "/v1/plans/acme/interventions?measure=nope", acme, nil).Want(t, http.StatusBadRequest)
+				rep := c.Do(t, "GET", "/v1/plans/acme/adherenceReport?measurement_year=2025", acme, nil).Want(t, http.StatusOK)
+				if !strings.Contains(rep.Raw, `"measure":"statins"`) {
+					t.Errorf("adherence report = %s", rep.Raw)
+				}
+				set := c.Do(t, "PATCH", "/v1/plans/acme/targetingSettings", acme, map[string]any{
+					"priority_weights": map[string]any{"findings.high": 50}}).Want(t, http.StatusOK)
+				if set.Body["version"] != "1" {
+					t.Errorf("settings = %s", set.Raw)
+				}
+				c.Do(t, "PATCH", "/v1/plans/acme/targetingSettings", acme, map[string]any{
+					"screening_config": "rules: {nope: {}}"}).Want(t, http.StatusBadRequest)
+			})
+
 			t.Run("CMS beneficiary file", func(t *testing.T) {
 				r := c.Do(t, "GET", "/v1/plans/acme/cmsFile?contract_year=2025", acme, nil).Want(t, http.StatusOK)
 				// A server stream arrives as one JSON object per line.
@@ -243,4 +280,10 @@ func TestEligibilityPath(t *testing.T) {
 			})
 		})
 	}
+}
+
+// score reads a Priority's score from its JSON.
+func score(r apitest.Response) float64 {
+	f, _ := r.Body["score"].(float64)
+	return f
 }

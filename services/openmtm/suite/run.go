@@ -31,6 +31,7 @@ type Process struct {
 	logger   *slog.Logger
 	closers  []func()
 	services []service.Service
+	peers    *peers
 	grpc     *grpcserver.Server
 	grpcLis  net.Listener
 	http     *http.Server
@@ -64,17 +65,28 @@ func Start(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Process, er
 	if err != nil {
 		return nil, err
 	}
-	verifier := auth.NewCachedVerifier(keys, auth.CacheOptions{})
+	internal, err := newInternalToken()
+	if err != nil {
+		return nil, err
+	}
+	verifier := auth.NewCachedVerifier(auth.WithInternalToken(keys, internal), auth.CacheOptions{})
 	p.grpc = grpcserver.New(logger,
 		grpcserver.WithUnaryInterceptors(auth.UnaryServerInterceptor(verifier, auth.DefaultPublic), auth.AuditUnaryInterceptor(keys)),
 		grpcserver.WithStreamInterceptors(auth.StreamServerInterceptor(verifier, auth.DefaultPublic), auth.AuditStreamInterceptor(keys)),
 	)
+	// Listen before the services are built: they may dial each other here.
+	if p.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
+		return nil, fmt.Errorf("listen gRPC: %w", err)
+	}
+	p.closers = append(p.closers, func() { p.grpcLis.Close() })
+	p.peers = &peers{cfg: cfg, local: p.grpcLis.Addr().String(), internal: internal}
+	p.closers = append(p.closers, p.peers.close)
 	for _, name := range cfg.Services {
 		db, err := p.openStore(ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		svc, err := constructors[name](ctx, service.Deps{DB: db, Bus: b, Logger: logger, ReferenceDir: cfg.ReferenceDir})
+		svc, err := constructors[name](ctx, service.Deps{DB: db, Bus: b, Logger: logger, ReferenceDir: cfg.ReferenceDir, Peer: p.peers.dial})
 		if err != nil {
 			return nil, err
 		}
@@ -90,10 +102,6 @@ func Start(ctx context.Context, cfg Config, logger *slog.Logger) (_ *Process, er
 	}
 	// Probes see NOT_SERVING until every service is ready (announceReady).
 	p.grpc.Health().SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
-	if p.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
-		return nil, fmt.Errorf("listen gRPC: %w", err)
-	}
-	p.closers = append(p.closers, func() { p.grpcLis.Close() })
 	if cfg.Gateway {
 		if err := p.startGateway(ctx, verifier); err != nil {
 			return nil, err
@@ -122,6 +130,14 @@ func (p *Process) openKeys(ctx context.Context) (*auth.KeyStore, error) {
 		return nil, err
 	}
 	keys := auth.NewKeyStore(db)
+	// The service key is made an operator key here, so that a deployment
+	// only has to put one random secret in front of its processes.
+	if p.cfg.ServiceKey != "" {
+		_, err := keys.CreateWithSecret(ctx, auth.InternalTenant, []auth.Role{auth.RoleOperator}, "service key", p.cfg.ServiceKey)
+		if err != nil {
+			return nil, fmt.Errorf("OPENMTM_SERVICE_KEY: %w", err)
+		}
+	}
 	if p.cfg.BootstrapKey != "" {
 		_, err := keys.CreateWithSecret(ctx, "operators/bootstrap", []auth.Role{auth.RoleOperator}, "bootstrap key", p.cfg.BootstrapKey)
 		if err != nil {
@@ -161,6 +177,16 @@ func (p *Process) startGateway(ctx context.Context, verifier auth.Verifier) erro
 		return fmt.Errorf("listen HTTP: %w", err)
 	}
 	p.http = &http.Server{Handler: gw.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	return nil
+}
+
+// Service returns the service name running in this process, or nil.
+func (p *Process) Service(name string) service.Service {
+	for _, s := range p.services {
+		if s.Name() == name {
+			return s
+		}
+	}
 	return nil
 }
 

@@ -66,9 +66,16 @@ type Config struct {
 	// NATSNamespace prefixes subjects and streams, so several suites can
 	// share one NATS server (tests).
 	NATSNamespace string
-	// Upstreams overrides where the gateway finds an API ("eligibility" →
-	// "host:port"); an API served in this process is found on GRPCAddr.
+	// Upstreams says where the gateway and this process's services find an
+	// API served elsewhere ("eligibility" → "host:port"); an API served in
+	// this process is found on GRPCAddr.
 	Upstreams map[string]string
+	// ServiceKey is the operator key this process's services call services
+	// of other processes with (targeting reading eligibility's records); it
+	// is created in the key store at start when missing, so every process
+	// of a deployment can be given the same random one. Services of one
+	// process call each other with a token of their own.
+	ServiceKey string
 	// BootstrapKey, when set, is created as an operator key at start.
 	BootstrapKey string
 	// FirstKeyOut, when set and no key exists, receives a new operator key.

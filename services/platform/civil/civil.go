@@ -46,6 +46,16 @@ func Parse(s string) (Date, error) {
 	return date, nil
 }
 
+// MustParse is Parse for dates written in code (tests, fixtures); it
+// panics on a bad one.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
 func digits(s string) (int, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {

@@ -40,6 +40,10 @@ type Deps struct {
 	// ReferenceDir holds a plan's replacements for the shipped clinical
 	// reference files (services/reference); empty means the shipped ones.
 	ReferenceDir string
+	// Peer returns a connection to another service's gRPC API, carrying
+	// the credentials of the suite; nil when the process offers none. Peer
+	// connections are the process's to close.
+	Peer func(name string) (grpc.ClientConnInterface, error)
 }
 
 // Check refuses incomplete dependencies, so a wiring mistake fails at start

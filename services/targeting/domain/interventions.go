@@ -14,6 +14,9 @@ type InterventionKind string
 const (
 	CMR InterventionKind = "CMR" // comprehensive medication review, at least once a program year
 	TMR InterventionKind = "TMR" // targeted medication review, at least quarterly
+	// FindingFollowUp is a pharmacist's follow-up of a new high-severity
+	// finding; its period is the finding's id.
+	FindingFollowUp InterventionKind = "FINDING"
 )
 
 // InterventionState is where an intervention stands.
@@ -32,7 +35,8 @@ const (
 const DefaultCMROfferDays = 60
 
 // Intervention is one review due for one member in one period: the CMR of a
-// program year ("2025") or the TMR of a quarter ("2025Q3").
+// program year ("2025"), the TMR of a quarter ("2025Q3"), or the follow-up
+// of one finding (the finding's id).
 type Intervention struct {
 	PlanID      string
 	MemberID    string
@@ -41,6 +45,11 @@ type Intervention struct {
 	DueOn       civil.Date
 	State       InterventionState
 	CompletedOn *civil.Date
+	// Priority is the member's priority score when last assessed.
+	Priority float64
+	// Findings are the rule ids of the member's open findings (of the one
+	// finding, for a follow-up).
+	Findings []string
 }
 
 // ID is the intervention's id within its plan: stable, so the same
@@ -101,6 +110,13 @@ func (i *Intervention) Complete(on civil.Date) error {
 	return nil
 }
 
+// FollowUp is the intervention a new high-severity finding f calls for,
+// due days after on.
+func FollowUp(f Finding, on civil.Date, days int) Intervention {
+	return Intervention{PlanID: f.PlanID, MemberID: f.MemberID, Kind: FindingFollowUp, Period: f.ID,
+		DueOn: on.AddDays(days), State: Open, Findings: []string{f.RuleID}}
+}
+
 // Cancel closes an open intervention (the member opted out).
 func (i *Intervention) Cancel() bool {
 	if i.State != Open {
@@ -108,4 +124,32 @@ func (i *Intervention) Cancel() bool {
 	}
 	i.State = Cancelled
 	return true
+}
+
+// Worklist selects a page of a plan's interventions: highest priority
+// first, then soonest due.
+type Worklist struct {
+	PlanID string
+	State  InterventionState
+	// Finding, Measure and Language keep only members with an open finding
+	// of that rule, below threshold on that measure, or speaking that
+	// language; empty keeps everyone.
+	Finding, Measure, Language string
+	// After is where the previous page ended; nil for the first page.
+	After *WorklistKey
+	Limit int
+}
+
+// WorklistKey is an intervention's place in the worklist order.
+type WorklistKey struct {
+	Priority float64
+	DueOn    civil.Date
+	MemberID string
+	Kind     InterventionKind
+	Period   string
+}
+
+// Key is the intervention's place in the worklist order.
+func (i Intervention) Key() WorklistKey {
+	return WorklistKey{Priority: i.Priority, DueOn: i.DueOn, MemberID: i.MemberID, Kind: i.Kind, Period: i.Period}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/openmtm/openmtm/services/platform/store"
 	"github.com/openmtm/openmtm/services/targeting/app"
 	"github.com/openmtm/openmtm/services/targeting/domain"
+	"github.com/openmtm/openmtm/services/targeting/records"
 	tstore "github.com/openmtm/openmtm/services/targeting/store"
 	"google.golang.org/protobuf/proto"
 )
@@ -44,11 +45,27 @@ var (
 	}
 )
 
-// HandleEnrolled applies eligibility.member.enrolled: the member is owed a
-// CMR and quarterly TMRs for the rest of the program year.
-func HandleEnrolled(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
+// RecordsConsumer receives the changes of members' claims, diagnoses and
+// inpatient stays.
+var RecordsConsumer = bus.ConsumerConfig{
+	Durable:  "targeting-records",
+	Stream:   "eligibility",
+	Subjects: []string{"eligibility.records.changed"},
+}
+
+// Handlers apply the events targeting consumes with its use cases.
+type Handlers struct {
+	app *app.App
+}
+
+// New returns the handlers over a.
+func New(a *app.App) *Handlers { return &Handlers{app: a} }
+
+// Enrolled applies eligibility.member.enrolled: the member is assessed and
+// owed a CMR and quarterly TMRs for the rest of the program year.
+func (h *Handlers) Enrolled(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
 	var ev eventsv1.MemberEnrolled
-	return handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
+	return h.handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
 		on, err := civil.Parse(pbconv.DateText(ev.GetEnrolledOn()))
 		if err != nil {
 			return errs.Invalid(errs.Field("enrolled_on", err.Error()))
@@ -57,11 +74,11 @@ func HandleEnrolled(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) e
 	})
 }
 
-// HandleOptedOut applies eligibility.member.opted_out: the member's open
-// reviews of the year are cancelled.
-func HandleOptedOut(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
+// OptedOut applies eligibility.member.opted_out: the member's open
+// interventions of the year are cancelled.
+func (h *Handlers) OptedOut(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
 	var ev eventsv1.MemberOptedOut
-	return handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
+	return h.handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
 		return a.OptedOut(ctx, planID, memberID, int(ev.GetProgramYear()))
 	})
 }
@@ -75,21 +92,24 @@ type memberEvent interface {
 // handle is the start every handler shares: unmarshal the payload, check
 // that the envelope's tenant owns its member, and give apply the use cases
 // bound to the inbox transaction, so the effect commits with the inbox row.
-func handle(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope, payload memberEvent,
+func (h *Handlers) handle(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope, payload memberEvent,
 	apply func(a *app.App, planID, memberID string) error) error {
-	if err := env.GetPayload().UnmarshalTo(payload); err != nil {
-		return errs.Invalid(errs.Field("payload", "is not a "+string(payload.ProtoReflect().Descriptor().Name()))).Wrap(err)
+	if err := unmarshal(env, payload); err != nil {
+		return err
 	}
 	ids, err := memberOf(env, payload.GetMember().GetName())
 	if err != nil {
 		return err
 	}
-	a, err := app.New(tstore.WithTx(tx))
-	if err != nil {
-		return err
-	}
-	if err := apply(a, ids[0], ids[1]); err != nil {
+	if err := apply(h.app.Bind(tstore.WithTx(tx)), ids[0], ids[1]); err != nil {
 		return fmt.Errorf("apply %s: %w", env.GetType(), err)
+	}
+	return nil
+}
+
+func unmarshal(env *eventsv1.Envelope, payload proto.Message) error {
+	if err := env.GetPayload().UnmarshalTo(payload); err != nil {
+		return errs.Invalid(errs.Field("payload", "is not a "+string(payload.ProtoReflect().Descriptor().Name()))).Wrap(err)
 	}
 	return nil
 }
@@ -107,10 +127,10 @@ func memberOf(env *eventsv1.Envelope, name string) ([]string, error) {
 	return ids, nil
 }
 
-// HandleMember applies eligibility.member.upserted.
-func HandleMember(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
+// Member applies eligibility.member.upserted.
+func (h *Handlers) Member(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
 	var ev eventsv1.MemberUpserted
-	return handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
+	return h.handle(ctx, tx, env, &ev, func(a *app.App, planID, memberID string) error {
 		return a.RecordMember(ctx, domain.SeenMember{
 			PlanID:     planID,
 			MemberID:   memberID,
@@ -118,4 +138,27 @@ func HandleMember(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) err
 			PostalCode: ev.GetPostalCode(),
 		})
 	})
+}
+
+// RecordsChanged applies eligibility.records.changed: the enrolled members
+// among those whose records changed are reassessed.
+func (h *Handlers) RecordsChanged(ctx context.Context, tx *store.Tx, env *eventsv1.Envelope) error {
+	var ev eventsv1.MemberRecordsChanged
+	if err := unmarshal(env, &ev); err != nil {
+		return err
+	}
+	ids, err := resource.Parse("plan", "plans/{plan}", ev.GetPlan())
+	if err != nil {
+		return err
+	}
+	if env.GetTenant() != ev.GetPlan() {
+		return errs.Invalid(errs.Field("tenant", "does not own the plan"))
+	}
+	if n := len(ev.GetMemberIds()); n == 0 || n > records.MaxIDs {
+		return errs.Invalid(errs.Field("member_ids", fmt.Sprintf("must name 1 to %d members", records.MaxIDs)))
+	}
+	if _, err := h.app.Bind(tstore.WithTx(tx)).RecordsChanged(ctx, ids[0], ev.GetMemberIds()); err != nil {
+		return fmt.Errorf("apply %s: %w", env.GetType(), err)
+	}
+	return nil
 }

@@ -8,12 +8,15 @@ import (
 
 	eventsv1 "github.com/openmtm/openmtm/gen/openmtm/events/v1"
 	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
+	edomain "github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/platform/bus"
+	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
-	"github.com/openmtm/openmtm/services/platform/service"
 	pstore "github.com/openmtm/openmtm/services/platform/store"
 	"github.com/openmtm/openmtm/services/platform/store/storetest"
+	"github.com/openmtm/openmtm/services/targeting/assess"
 	"github.com/openmtm/openmtm/services/targeting/events"
+	"github.com/openmtm/openmtm/services/targeting/internal/targetingtest"
 	"github.com/openmtm/openmtm/services/targeting/store"
 )
 
@@ -41,10 +44,8 @@ func TestHandleMember(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, tgt storetest.Target) {
 		t.Parallel()
 		ctx := context.Background()
-		db := storetest.Open(t, tgt, "targeting")
-		if err := service.Migrate(ctx, db, "targeting", store.Migrations); err != nil {
-			t.Fatalf("migrate: %v", err)
-		}
+		env := targetingtest.New(t, tgt, civil.Today())
+		db, h := env.DB, events.New(env.App)
 		const m1 = "plans/acme/members/M1"
 
 		// Each step builds on the store the previous one left.
@@ -70,7 +71,7 @@ func TestHandleMember(t *testing.T) {
 		}
 		for _, st := range steps {
 			err := db.InTx(ctx, func(tx *pstore.Tx) error {
-				return events.HandleMember(ctx, tx, st.env)
+				return h.Member(ctx, tx, st.env)
 			})
 			switch {
 			case st.wantKind == nil && err != nil:
@@ -90,3 +91,52 @@ func TestHandleMember(t *testing.T) {
 }
 
 func kind(k errs.Kind) *errs.Kind { return &k }
+
+func TestRecordsChanged(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, tgt storetest.Target) {
+		t.Parallel()
+		ctx := context.Background()
+		asOf, _ := civil.Parse("2025-06-30")
+		env := targetingtest.New(t, tgt, asOf)
+		h := events.New(env.App)
+		birth, _ := civil.Parse("1950-01-01")
+		env.Records.Put(assess.Record{Member: edomain.Member{PlanID: "acme", MemberID: "M1", BirthDate: birth}})
+		enrolledOn, _ := civil.Parse("2025-06-01")
+		if err := env.App.Enrolled(ctx, "acme", "M1", 2025, enrolledOn); err != nil {
+			t.Fatal(err)
+		}
+		// M1 now fills warfarin and naproxen: the event brings the finding.
+		fill := func(id, generic string) edomain.Claim {
+			d, _ := civil.Parse("2025-06-20")
+			return edomain.Claim{PlanID: "acme", MemberID: "M1", ClaimID: id, GenericName: generic, FillDate: d, DaysSupply: 30}
+		}
+		env.Records.Put(assess.Record{Member: edomain.Member{PlanID: "acme", MemberID: "M1", BirthDate: birth},
+			Claims: []edomain.Claim{fill("a", "warfarin"), fill("b", "naproxen")}})
+
+		changed := func(plan string, ids ...string) *eventsv1.Envelope {
+			e, err := bus.NewEnvelope("eligibility.records.changed", "plans/acme", "plans/acme",
+				&eventsv1.MemberRecordsChanged{Plan: plan, MemberIds: ids})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}
+		many := make([]string, 1001)
+		for i := range many {
+			many[i] = "M1"
+		}
+		for _, bad := range []*eventsv1.Envelope{changed("plans/beta", "M1"), changed("plans/acme"), changed("acme", "M1"), changed("plans/acme", many...)} {
+			err := env.DB.InTx(ctx, func(tx *pstore.Tx) error { return h.RecordsChanged(ctx, tx, bad) })
+			if errs.KindOf(err) != errs.KindInvalid {
+				t.Errorf("%v: error %v, want invalid", bad.GetPayload(), err)
+			}
+		}
+		if err := env.DB.InTx(ctx, func(tx *pstore.Tx) error { return h.RecordsChanged(ctx, tx, changed("plans/acme", "M1", "M2")) }); err != nil {
+			t.Fatal(err)
+		}
+		fs, err := env.Store.ListFindings(ctx, "acme", "M1")
+		if err != nil || len(fs) == 0 {
+			t.Errorf("findings after the event = %v, %v", fs, err)
+		}
+	})
+}

@@ -2,9 +2,9 @@ package grpc
 
 import (
 	"context"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
+	"regexp"
+	"slices"
+	"strings"
 
 	targetingv1 "github.com/openmtm/openmtm/gen/openmtm/targeting/v1"
 	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
@@ -13,13 +13,19 @@ import (
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
+	"github.com/openmtm/openmtm/services/targeting/adherence"
 	"github.com/openmtm/openmtm/services/targeting/domain"
 	"github.com/openmtm/openmtm/services/targeting/publish"
+	"github.com/openmtm/openmtm/services/targeting/screening"
 )
+
+var languageCode = regexp.MustCompile(`^[a-z]{2}$`)
 
 var kindProto = map[domain.InterventionKind]targetingv1.InterventionKind{
 	domain.CMR: targetingv1.InterventionKind_INTERVENTION_KIND_CMR,
 	domain.TMR: targetingv1.InterventionKind_INTERVENTION_KIND_TMR,
+
+	domain.FindingFollowUp: targetingv1.InterventionKind_INTERVENTION_KIND_FINDING,
 }
 
 var stateProto = map[domain.InterventionState]targetingv1.InterventionState{
@@ -28,26 +34,42 @@ var stateProto = map[domain.InterventionState]targetingv1.InterventionState{
 	domain.Cancelled: targetingv1.InterventionState_INTERVENTION_STATE_CANCELLED,
 }
 
-// ListInterventions lists a plan's worklist, soonest due first.
+// ListInterventions lists a plan's worklist, highest priority first.
 func (s *Server) ListInterventions(ctx context.Context, req *targetingv1.ListInterventionsRequest) (*targetingv1.ListInterventionsResponse, error) {
 	ids, err := auth.Resource(ctx, "parent", "plans/{plan}", req.GetParent(), auth.RoleAnalyst, auth.RolePharmacist)
 	if err != nil {
 		return nil, err
 	}
-	if req.GetFinding() != "" || req.GetMeasure() != "" || req.GetLanguage() != "" {
-		return nil, status.Error(codes.Unimplemented, "filters by finding, measure and language are not built yet")
+	w := domain.Worklist{PlanID: ids[0], State: domain.Open, Finding: req.GetFinding(), Measure: req.GetMeasure(), Language: req.GetLanguage()}
+	var v errs.Violations
+	if w.Finding != "" && !slices.Contains(screening.RuleIDs(), w.Finding) {
+		v.Add("finding", "must be a screening rule id: "+strings.Join(screening.RuleIDs(), ", "))
+	}
+	if _, ok := adherence.ParseMeasure(w.Measure); w.Measure != "" && (!ok || w.Measure != strings.ToLower(w.Measure)) {
+		v.Add("measure", "must be diabetes, rasa or statins")
+	}
+	if w.Language != "" && !languageCode.MatchString(w.Language) {
+		v.Add("language", "must be an ISO 639-1 code: two lower-case letters")
+	}
+	if req.GetState() != targetingv1.InterventionState_INTERVENTION_STATE_UNSPECIFIED {
+		w.State = ""
+		for st, p := range stateProto {
+			if p == req.GetState() {
+				w.State = st
+			}
+		}
+		if w.State == "" {
+			v.Add("state", "must be OPEN, COMPLETED or CANCELLED")
+		}
 	}
 	page, err := paging.Parse(req.GetPageSize(), req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	state := domain.Open
-	for st, p := range stateProto {
-		if p == req.GetState() {
-			state = st
-		}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
-	is, last, err := s.app.ListInterventions(ctx, ids[0], state, page)
+	is, last, err := s.app.ListInterventions(ctx, w, page)
 	if err != nil {
 		return nil, err
 	}
@@ -79,12 +101,12 @@ func (s *Server) RecordReview(ctx context.Context, req *targetingv1.RecordReview
 		return nil, err
 	}
 	var kind domain.InterventionKind
-	for k, p := range kindProto {
-		if p == req.GetKind() {
-			kind = k
-		}
-	}
-	if kind == "" {
+	switch req.GetKind() {
+	case targetingv1.InterventionKind_INTERVENTION_KIND_CMR:
+		kind = domain.CMR
+	case targetingv1.InterventionKind_INTERVENTION_KIND_TMR:
+		kind = domain.TMR
+	default:
 		return nil, errs.Invalid(errs.Field("kind", "must be CMR or TMR"))
 	}
 	on, err := civil.Parse(pbconv.DateText(req.GetServiceDate()))
@@ -107,5 +129,7 @@ func interventionProto(i domain.Intervention, today civil.Date) *targetingv1.Int
 		DueOn:       pbconv.Date(i.DueOn),
 		Overdue:     i.Overdue(today),
 		CompletedOn: pbconv.OptionalDate(i.CompletedOn),
+		Priority:    i.Priority,
+		Findings:    i.Findings,
 	}
 }

@@ -9,13 +9,12 @@ import (
 
 	targetingv1 "github.com/openmtm/openmtm/gen/openmtm/targeting/v1"
 	"github.com/openmtm/openmtm/services/platform/auth"
+	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
-	"github.com/openmtm/openmtm/services/platform/service"
 	"github.com/openmtm/openmtm/services/platform/store/storetest"
-	"github.com/openmtm/openmtm/services/targeting/app"
 	"github.com/openmtm/openmtm/services/targeting/domain"
 	tgrpc "github.com/openmtm/openmtm/services/targeting/grpc"
-	"github.com/openmtm/openmtm/services/targeting/store"
+	"github.com/openmtm/openmtm/services/targeting/internal/targetingtest"
 )
 
 func as(tenant string, roles ...auth.Role) context.Context {
@@ -25,11 +24,8 @@ func as(tenant string, roles ...auth.Role) context.Context {
 func TestGetPlanSummary(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := storetest.Open(t, storetest.SQLite(t), "targeting")
-	if err := service.Migrate(ctx, db, "targeting", store.Migrations); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	repo := store.New(db)
+	env := targetingtest.New(t, storetest.SQLite(t), civil.Today())
+	repo := env.Store
 	for _, m := range []domain.SeenMember{
 		{PlanID: "acme", MemberID: "M1"},
 		{PlanID: "acme", MemberID: "M2"},
@@ -39,11 +35,7 @@ func TestGetPlanSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, err := app.New(repo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := tgrpc.New(a)
+	s, err := tgrpc.New(env.App)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,14 +20,18 @@ func InterventionName(i domain.Intervention) string {
 	return "plans/" + i.PlanID + "/interventions/" + i.ID()
 }
 
-// InterventionIdentified is the event of a CMR or TMR coming due for m.
-func InterventionIdentified(i domain.Intervention, m domain.SeenMember) (*eventsv1.Envelope, error) {
+// InterventionIdentified is the event of a CMR, TMR or finding follow-up
+// coming due for m, with what the pharmacy needs to prepare.
+func InterventionIdentified(i domain.Intervention, m domain.SeenMember, o domain.Outreach) (*eventsv1.Envelope, error) {
 	env, err := bus.NewEnvelope(TypeInterventionIdentified, "plans/"+i.PlanID, InterventionName(i),
 		&eventsv1.InterventionIdentified{
 			Intervention: InterventionName(i),
 			Member:       &typev1.MemberRef{Name: "plans/" + i.PlanID + "/members/" + i.MemberID},
 			Kind:         string(i.Kind),
 			DueOn:        pbconv.Date(i.DueOn),
+			Priority:     o.Priority,
+			Findings:     o.Findings,
+			Measures:     o.Measures,
 			Language:     m.Language,
 			PostalCode:   m.PostalCode,
 		})

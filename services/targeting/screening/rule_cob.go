@@ -61,6 +61,8 @@ func (r *cobRule) clone() rule { c := *r; return &c }
 
 func (r *cobRule) lookbackDays() int { return r.win.maxDays() }
 
+func (r *cobRule) diagnosisPrefixes() []string { return r.excludeDiagnoses }
+
 // side is what one class of a concurrent-use rule adds up to in a window.
 type side struct {
 	dates, days int

@@ -157,6 +157,17 @@ func (r *interactionRule) configured(settings map[string]any) {
 
 func (r *interactionRule) lookbackDays() int { return r.win.maxDays() }
 
+// diagnosisPrefixes are those of the pairs not switched off.
+func (r *interactionRule) diagnosisPrefixes() []string {
+	var out []string
+	for _, it := range r.table {
+		if !slices.Contains(r.disabled, it.id) {
+			out = append(out, it.requiresDx...)
+		}
+	}
+	return out
+}
+
 func (r *interactionRule) screen(s *Screener) {
 	if len(s.marks) < len(r.table) {
 		s.marks = make([]uint8, len(r.table))

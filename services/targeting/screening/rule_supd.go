@@ -59,6 +59,8 @@ func (r *supdRule) clone() rule { c := *r; return &c }
 
 func (r *supdRule) lookbackDays() int { return r.win.maxDays() }
 
+func (r *supdRule) diagnosisPrefixes() []string { return r.excludeDiagnoses }
+
 func (r *supdRule) screen(s *Screener) {
 	if s.in.Age < r.minAge || s.in.Age > r.maxAge {
 		return

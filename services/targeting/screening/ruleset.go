@@ -38,6 +38,25 @@ type RuleSet struct {
 // Version is the rule-set version every Finding carries.
 func (rs *RuleSet) Version() string { return rs.version }
 
+// Lookback is how many days before the as-of date, as-of date included,
+// the enabled rules look: a claim whose supply ends earlier cannot change
+// a finding, nor can a diagnosis dated earlier.
+func (rs *RuleSet) Lookback() int { return rs.lookback }
+
+// DiagnosisPrefixes returns the ICD-10-CM code prefixes (upper case, no
+// dot) the enabled rules look for: a diagnosis whose code starts with none
+// of them cannot change a finding.
+func (rs *RuleSet) DiagnosisPrefixes() []string {
+	var out []string
+	for _, r := range rs.rules {
+		if d, ok := r.(interface{ diagnosisPrefixes() []string }); ok && r.base().enabled {
+			out = append(out, d.diagnosisPrefixes()...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Enabled reports whether the rule with id runs.
 func (rs *RuleSet) Enabled(id string) bool {
 	r := rs.rule(id)

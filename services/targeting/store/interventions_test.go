@@ -30,7 +30,7 @@ func TestInterventions(t *testing.T) {
 			var n int
 			if err := db.InTx(ctx, func(tx *pstore.Tx) error {
 				var err error
-				n, err = store.WithTx(tx).AddInterventions(ctx, due, time.Now())
+				n, err = store.WithTx(tx).AddInterventions(ctx, due, domain.Outreach{Priority: 3, Findings: []string{"polypharmacy"}}, time.Now())
 				return err
 			}); err != nil {
 				t.Fatal(err)
@@ -57,6 +57,9 @@ func TestInterventions(t *testing.T) {
 				t.Fatalf("outbox row: %v", err)
 			}
 			kinds = append(kinds, ev.GetKind()+" "+ev.GetIntervention())
+			if ev.GetPriority() != 3 || len(ev.GetFindings()) != 1 {
+				t.Errorf("event of %s: priority %v, findings %v; want the outreach's", ev.GetIntervention(), ev.GetPriority(), ev.GetFindings())
+			}
 		}
 		rows.Close()
 		want := []string{
@@ -77,7 +80,7 @@ func TestInterventions(t *testing.T) {
 		if err != nil || n != 3 {
 			t.Errorf("cancelled %d (%v), want the 3 open TMRs", n, err)
 		}
-		open, err := s.ListInterventions(ctx, "acme", domain.Open, nil, 10)
+		open, err := s.ListInterventions(ctx, domain.Worklist{PlanID: "acme", State: domain.Open, Limit: 10})
 		if err != nil || len(open) != 0 {
 			t.Errorf("open after opt-out = %v, %v", open, err)
 		}

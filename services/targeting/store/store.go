@@ -9,6 +9,7 @@ import (
 	"io/fs"
 
 	"github.com/openmtm/openmtm/services/platform/store"
+	"github.com/openmtm/openmtm/services/targeting/app"
 	"github.com/openmtm/openmtm/services/targeting/domain"
 )
 
@@ -76,4 +77,10 @@ func (s *Store) PlanSummary(ctx context.Context, planID string) (domain.PlanSumm
 		return sum, fmt.Errorf("plan summary: %w", err)
 	}
 	return sum, nil
+}
+
+// Atomically runs fn with the repository bound to one transaction: the
+// current one, or a new one.
+func (s *Store) Atomically(ctx context.Context, fn func(app.Repository) error) error {
+	return s.inTx(ctx, func(t *Store) error { return fn(t) })
 }

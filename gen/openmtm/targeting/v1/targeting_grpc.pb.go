@@ -61,7 +61,8 @@ type TargetingServiceClient interface {
 	GetAdherenceReport(ctx context.Context, in *GetAdherenceReportRequest, opts ...grpc.CallOption) (*AdherenceReport, error)
 	// Reads a plan's targeting settings (the defaults until it sets its own).
 	GetTargetingSettings(ctx context.Context, in *GetTargetingSettingsRequest, opts ...grpc.CallOption) (*TargetingSettings, error)
-	// Replaces a plan's targeting settings; members are reassessed with them.
+	// Replaces a plan's targeting settings. They apply from each member's next
+	// assessment (RunTargeting reassesses the whole plan) and next enrollment.
 	UpdateTargetingSettings(ctx context.Context, in *UpdateTargetingSettingsRequest, opts ...grpc.CallOption) (*TargetingSettings, error)
 }
 
@@ -209,7 +210,8 @@ type TargetingServiceServer interface {
 	GetAdherenceReport(context.Context, *GetAdherenceReportRequest) (*AdherenceReport, error)
 	// Reads a plan's targeting settings (the defaults until it sets its own).
 	GetTargetingSettings(context.Context, *GetTargetingSettingsRequest) (*TargetingSettings, error)
-	// Replaces a plan's targeting settings; members are reassessed with them.
+	// Replaces a plan's targeting settings. They apply from each member's next
+	// assessment (RunTargeting reassesses the whole plan) and next enrollment.
 	UpdateTargetingSettings(context.Context, *UpdateTargetingSettingsRequest) (*TargetingSettings, error)
 	mustEmbedUnimplementedTargetingServiceServer()
 }

@@ -16,7 +16,6 @@ package batch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -93,18 +92,10 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if cfg.ParseOnly {
 		return r.parseOnly(ctx, start)
 	}
-	r.prog.Begin("members", r.in.members.Size())
-	members, err := elig.LoadMembers(ctx, r.in.members, r.cfg.Today, r.split, r.prog)
+	members, rev, err := elig.LoadMembersAndReversals(ctx, r.in.members, r.in.claims, r.cfg.Today, r.split, r.prog)
 	if err != nil {
 		return err
 	}
-	r.prog.End("")
-	r.prog.Begin("reversals", r.in.claims.Size())
-	rev, err := elig.ScanReversals(ctx, r.in.claims, r.split, r.prog)
-	if err != nil {
-		return err
-	}
-	r.prog.End(elig.Group(int64(rev.Len())) + " reversed claim ids")
 
 	st := newState(members.Len())
 	r.prog.Begin("claims", r.in.claims.Size())
@@ -160,7 +151,7 @@ func resolve(cfg Config) (*run, error) {
 	r.in.diagnoses = elig.CheckFile(&v, "diagnoses", cfg.Diagnoses, false, false)
 	r.in.stays = elig.CheckFile(&v, "inpatient_stays", cfg.Stays, false, false)
 	if err := v.Err(); err != nil {
-		return nil, describe(err)
+		return nil, elig.Describe("invalid settings", err)
 	}
 	if r.cfg.Reference == nil {
 		ref, err := reference.Default()
@@ -191,20 +182,4 @@ func resolve(cfg Config) (*run, error) {
 	r.split = elig.Splitting{Workers: r.cfg.Workers, ChunkBytes: cfg.chunkBytes}
 	r.classify = adherence.NewClassifier(r.cfg.Reference.Drugs)
 	return r, nil
-}
-
-// describe spells out every violation of invalid settings.
-func describe(err error) error {
-	var e *errs.Error
-	if !errors.As(err, &e) || len(e.Violations) < 2 {
-		return err
-	}
-	msg := "invalid settings:"
-	for i, fv := range e.Violations {
-		if i > 0 {
-			msg += ";"
-		}
-		msg += " " + fv.Field + ": " + fv.Problem
-	}
-	return fmt.Errorf("%s", msg)
 }

@@ -1,12 +1,9 @@
 package batch
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"strconv"
-	"sync"
 
 	elig "github.com/openmtm/openmtm/services/eligibility/batch"
 	"github.com/openmtm/openmtm/services/platform/jsonenc"
@@ -33,8 +30,7 @@ func (r *run) write(ctx context.Context, w io.Writer, members *elig.Members, st 
 		total adherence.Rates
 		lines int64
 	)
-	n := r.split.Workers
-	workers := make([]*worker, n)
+	workers := make([]*worker, r.split.Workers)
 	for k := range workers {
 		e, err := adherence.NewEvaluator(r.spec)
 		if err != nil {
@@ -42,36 +38,15 @@ func (r *run) write(ctx context.Context, w io.Writer, members *elig.Members, st 
 		}
 		workers[k] = &worker{eval: e}
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	count := members.Len()
-	for lo := 0; lo < count; lo += block * n {
-		if err := ctx.Err(); err != nil {
-			return total, 0, err
-		}
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for k, wk := range workers {
-			from := lo + k*block
-			to := min(from+block, count)
-			wk.buf = wk.buf[:0]
-			if from >= to {
-				continue
-			}
-			wg.Go(func() { errs[k] = r.compute(wk, members, st, from, to) })
-		}
-		wg.Wait()
-		for k, wk := range workers {
-			if errs[k] != nil {
-				return total, 0, errs[k]
-			}
-			if _, err := bw.Write(wk.buf); err != nil {
-				return total, 0, fmt.Errorf("write results: %w", err)
-			}
-		}
-		r.prog.AddRows(int64(min(block*n, count-lo)))
-	}
-	if err := bw.Flush(); err != nil {
-		return total, 0, fmt.Errorf("write results: %w", err)
+	err := elig.InBlocks(ctx, w, members.Len(), block, len(workers), func(k, from, to int, buf []byte) ([]byte, error) {
+		wk := workers[k]
+		wk.buf = buf
+		err := r.compute(wk, members, st, from, to)
+		r.prog.AddRows(int64(to - from))
+		return wk.buf, err
+	})
+	if err != nil {
+		return total, 0, err
 	}
 	for _, wk := range workers {
 		total.Merge(wk.rates)

@@ -8,7 +8,6 @@ import (
 	elig "github.com/openmtm/openmtm/services/eligibility/batch"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/eligibility/intake"
-	"github.com/openmtm/openmtm/services/targeting/adherence"
 )
 
 // claimCounts are what the claims file held, for the summary.
@@ -114,7 +113,7 @@ func (r *run) addStays(ctx context.Context, members *elig.Members, st *state) (k
 		var p pending
 		var unknownHere int64
 		find := members.Finder()
-		sum, err := adherence.ReadStays(rd, opts, func(_ int64, s adherence.MemberStay) error {
+		sum, err := intake.InpatientStays(rd, planID, opts, func(_ int64, s domain.InpatientStay) error {
 			if s.Discharge < r.y0 || s.Admit > r.last {
 				return nil
 			}
@@ -134,7 +133,7 @@ func (r *run) addStays(ctx context.Context, members *elig.Members, st *state) (k
 		}
 		return st.commit(&p)
 	}, func(rd io.Reader) error {
-		_, err := adherence.ReadStays(rd, opts, func(int64, adherence.MemberStay) error { return nil })
+		_, err := intake.InpatientStays(rd, planID, opts, func(int64, domain.InpatientStay) error { return nil })
 		return err
 	})
 	return k.Load(), u.Load(), err

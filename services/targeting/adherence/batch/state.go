@@ -1,9 +1,9 @@
 package batch
 
 import (
-	"fmt"
 	"sync"
 
+	elig "github.com/openmtm/openmtm/services/eligibility/batch"
 	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/targeting/adherence"
 )
@@ -32,37 +32,6 @@ type stayRec struct {
 	next             uint32
 }
 
-// arena holds records of one kind in blocks that never move, so that it
-// grows without copying what it holds; records are named by a uint32,
-// 0 meaning none.
-type arena[T any] struct {
-	blocks [][]T
-}
-
-const blockBits = 16
-
-func (a *arena[T]) add(r T) (uint32, error) {
-	n := len(a.blocks)
-	if n == 0 || len(a.blocks[n-1]) == 1<<blockBits {
-		if n == 1<<(32-blockBits) {
-			return 0, fmt.Errorf("more than %d kept records: too many for one run", uint64(1)<<32-1)
-		}
-		a.blocks = append(a.blocks, make([]T, 0, 1<<blockBits))
-		n++
-		if n == 1 {
-			var zero T
-			a.blocks[0] = append(a.blocks[0], zero) // index 0 is "none"
-		}
-	}
-	b := &a.blocks[n-1]
-	*b = append(*b, r)
-	return uint32(n-1)<<blockBits | uint32(len(*b)-1), nil
-}
-
-func (a *arena[T]) at(i uint32) *T {
-	return &a.blocks[i>>blockBits][i&(1<<blockBits-1)]
-}
-
 // state is what the run keeps per member, besides the member table: the
 // heads of its lists of fills and stays, and its flags. Memory grows with
 // members and with the fills of the year that a measure counts (a few per
@@ -72,8 +41,8 @@ func (a *arena[T]) at(i uint32) *T {
 // adds it under one lock, once per chunk.
 type state struct {
 	mu    sync.Mutex
-	fills arena[fillRec]
-	stays arena[stayRec]
+	fills elig.Arena[fillRec]
+	stays elig.Arena[stayRec]
 	heads []uint32 // member → last fill added
 	stayH []uint32 // member → last stay added
 	flags []uint8
@@ -111,7 +80,7 @@ func (s *state) commit(p *pending) error {
 	defer s.mu.Unlock()
 	for _, f := range p.fills {
 		f.rec.next = s.heads[f.member]
-		i, err := s.fills.add(f.rec)
+		i, err := s.fills.Add(f.rec)
 		if err != nil {
 			return err
 		}
@@ -119,7 +88,7 @@ func (s *state) commit(p *pending) error {
 	}
 	for _, st := range p.stays {
 		st.rec.next = s.stayH[st.member]
-		i, err := s.stays.add(st.rec)
+		i, err := s.stays.Add(st.rec)
 		if err != nil {
 			return err
 		}
@@ -137,7 +106,7 @@ func (s *state) commit(p *pending) error {
 func (s *state) facts(i int32, y0 civil.Date, f *adherence.Facts) {
 	f.Fills, f.Stays = f.Fills[:0], f.Stays[:0]
 	for at := s.heads[i]; at != 0; {
-		r := s.fills.at(at)
+		r := s.fills.At(at)
 		f.Fills = append(f.Fills, adherence.Fill{FillDate: y0.AddDays(int(r.day)), DaysSupply: int32(r.supply),
 			Class: adherence.Class{Measures: r.measures, Drug: r.drug}})
 		at = r.next
@@ -150,7 +119,7 @@ func (s *state) facts(i int32, y0 civil.Date, f *adherence.Facts) {
 			Insulin: flags&flagInsulin != 0, SacubitrilValsartan: flags&flagSacVal != 0}})
 	}
 	for at := s.stayH[i]; at != 0; {
-		r := s.stays.at(at)
+		r := s.stays.At(at)
 		f.Stays = append(f.Stays, adherence.Stay{Admit: r.admit, Discharge: r.discharge})
 		at = r.next
 	}
