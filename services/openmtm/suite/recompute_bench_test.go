@@ -118,7 +118,7 @@ func BenchmarkRecomputeMember(b *testing.B) {
 
 // settle is how long the benchmark leaves targeting to apply an import's
 // event (a few ms on loopback) before timing its own recompute.
-const settle = 25 * time.Millisecond
+const settle = 5 * time.Millisecond
 
 // importCSV imports a small rx_claims.csv into plan bench.
 func importCSV(ctx context.Context, client eligibilityv1.EligibilityServiceClient, csv string) error {

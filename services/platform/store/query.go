@@ -26,20 +26,59 @@ type Querier interface {
 type querier struct {
 	c conn
 	d Dialect
+	// stmts caches SQLite's prepared statements (nil on PostgreSQL); tx is
+	// set in a transaction, which runs them through Tx.StmtContext.
+	stmts *stmtCache
+	tx    *sql.Tx
+}
+
+// prepared returns query's cached statement, bound to the transaction when
+// in one; nil when it is not cached.
+func (q querier) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if q.stmts == nil {
+		return nil, nil
+	}
+	st, ok, err := q.stmts.get(ctx, query)
+	if !ok || err != nil {
+		return nil, err
+	}
+	if q.tx != nil {
+		st = q.tx.StmtContext(ctx, st)
+	}
+	return st, nil
 }
 
 // Exec runs a statement that returns no rows.
 func (q querier) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := q.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return q.c.ExecContext(ctx, Rebind(q.d, query), args...)
 }
 
 // Query runs a statement that returns rows.
 func (q querier) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := q.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return q.c.QueryContext(ctx, Rebind(q.d, query), args...)
 }
 
 // QueryRow runs a statement that returns at most one row.
 func (q querier) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, err := q.prepared(ctx, query); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	// Without a cached statement, or when preparing failed: the plain call
+	// reports the statement's error through Row.Scan.
 	return q.c.QueryRowContext(ctx, Rebind(q.d, query), args...)
 }
 

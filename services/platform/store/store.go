@@ -34,6 +34,8 @@ type DB struct {
 	schema string
 	// file is the SQLite database file ("" on PostgreSQL).
 	file string
+	// checkpoints runs SQLite's WAL checkpoints (nil on PostgreSQL).
+	checkpoints *checkpointer
 }
 
 // Open connects to the database named by url for one schema (a service name,
@@ -69,7 +71,12 @@ func Open(ctx context.Context, url, schema string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: ping %s schema %s: %w", d, schema, err)
 	}
-	return &DB{querier: querier{c: db, d: d}, db: db, schema: schema, file: file}, nil
+	out := &DB{querier: querier{c: db, d: d}, db: db, schema: schema, file: file}
+	if d == SQLite {
+		out.stmts = &stmtCache{db: db}
+		out.checkpoints = startCheckpointer(db)
+	}
+	return out, nil
 }
 
 func openSQLite(dir, schema string) (*sql.DB, error) {
@@ -83,7 +90,7 @@ func openSQLite(dir, schema string) (*sql.DB, error) {
 	// write lock at BEGIN so two writers queue on busy_timeout instead of
 	// failing with SQLITE_BUSY when a read transaction upgrades.
 	dsn := "file:" + filepath.Join(dir, schema+".db") +
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)" +
 		"&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -126,7 +133,13 @@ func (db *DB) Schema() string { return db.schema }
 func (db *DB) SQL() *sql.DB { return db.db }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	if db.checkpoints != nil {
+		db.checkpoints.close()
+		db.stmts.close()
+	}
+	return db.db.Close()
+}
 
 // InTx runs fn in a transaction and commits it when fn returns nil. The
 // caller's rule decides, the store owns the transaction.
@@ -141,7 +154,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{querier{c: sqlTx, d: db.d}}); err != nil {
+	if err := fn(&Tx{querier{c: sqlTx, d: db.d, stmts: db.stmts, tx: sqlTx}}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
