@@ -44,42 +44,9 @@ func BenchmarkEvaluationRun(b *testing.B) {
 		}
 		members = n
 	}
-	ref, err := reference.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stats, err := synth.Generate(ctx, synth.Config{Members: members, Seed: 1}, ref, dir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg := suite.Config{DataDir: b.TempDir(), Services: []string{"eligibility"}, GRPCAddr: "127.0.0.1:0",
-		BootstrapKey: apitest.BootstrapKey(b)}
-	p, err := suite.Start(ctx, cfg, logging.New(io.Discard, 0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	go p.Run(ctx)
-	conn, err := grpc.NewClient(p.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(cfg.BootstrapKey)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
-	client := eligibilityv1.NewEligibilityServiceClient(conn)
-
-	start := time.Now()
-	for _, f := range []struct {
-		name string
-		call func(context.Context, ...grpc.CallOption) (grpc.ClientStreamingClient[eligibilityv1.ImportRequest, eligibilityv1.ImportSummary], error)
-	}{{synth.MembersFile, client.ImportMembers}, {synth.ClaimsFile, client.ImportClaims}, {synth.DiagnosesFile, client.ImportDiagnoses}} {
-		if err := benchImport(ctx, f.call, filepath.Join(dir, f.name), "plans/bench"); err != nil {
-			b.Fatalf("import %s: %v", f.name, err)
-		}
-	}
-	b.Logf("imported %d members, %d claim rows, %d diagnoses in %s", stats.Members, stats.Claims, stats.Diagnoses, time.Since(start).Round(time.Millisecond))
+	_, client, stats := benchPlan(ctx, b, members, "eligibility")
 
 	asOf := &typev1.Date{Year: int32(synth.DefaultAsOf.Year()), Month: 12, Day: 31}
 	if path := os.Getenv("OPENMTM_BENCH_CPUPROFILE"); path != "" {
@@ -107,6 +74,47 @@ func BenchmarkEvaluationRun(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(stats.Members)*float64(b.N)/b.Elapsed().Seconds(), "members/s")
+}
+
+// benchPlan starts a suite running services on SQLite and embedded NATS
+// until ctx ends, and imports a synthetic population of members (members,
+// claims, diagnoses) into plan bench over gRPC, as `openmtm import` does.
+func benchPlan(ctx context.Context, b *testing.B, members int, services ...string) (*suite.Process, eligibilityv1.EligibilityServiceClient, synth.Stats) {
+	b.Helper()
+	ref, err := reference.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	stats, err := synth.Generate(ctx, synth.Config{Members: members, Seed: 1}, ref, dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := suite.Config{DataDir: b.TempDir(), Services: services, GRPCAddr: "127.0.0.1:0",
+		BootstrapKey: apitest.BootstrapKey(b)}
+	p, err := suite.Start(ctx, cfg, logging.New(io.Discard, 0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	go p.Run(ctx)
+	conn, err := grpc.NewClient(p.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(auth.BearerCredentials(cfg.BootstrapKey)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	client := eligibilityv1.NewEligibilityServiceClient(conn)
+	start := time.Now()
+	for _, f := range []struct {
+		name string
+		call func(context.Context, ...grpc.CallOption) (grpc.ClientStreamingClient[eligibilityv1.ImportRequest, eligibilityv1.ImportSummary], error)
+	}{{synth.MembersFile, client.ImportMembers}, {synth.ClaimsFile, client.ImportClaims}, {synth.DiagnosesFile, client.ImportDiagnoses}} {
+		if err := benchImport(ctx, f.call, filepath.Join(dir, f.name), "plans/bench"); err != nil {
+			b.Fatalf("import %s: %v", f.name, err)
+		}
+	}
+	b.Logf("imported %d members, %d claim rows, %d diagnoses in %s", stats.Members, stats.Claims, stats.Diagnoses, time.Since(start).Round(time.Millisecond))
+	return p, client, stats
 }
 
 // waitForRun polls a run until it ends, as a client of the API would.

@@ -3,23 +3,13 @@ package suite_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
 	"github.com/openmtm/openmtm/services/eligibility/synth"
-	"github.com/openmtm/openmtm/services/openmtm/internal/apitest"
-	"github.com/openmtm/openmtm/services/openmtm/suite"
-	"github.com/openmtm/openmtm/services/platform/auth"
 	"github.com/openmtm/openmtm/services/platform/civil"
-	"github.com/openmtm/openmtm/services/platform/logging"
-	"github.com/openmtm/openmtm/services/reference"
 	"github.com/openmtm/openmtm/services/targeting"
 )
 
@@ -32,39 +22,10 @@ import (
 // transaction — is timed per member. It reports p50 and p99 in ms. 2,000
 // synthetic members (about 40 claims a year each) are enrolled first.
 func BenchmarkRecomputeMember(b *testing.B) {
-	ref, err := reference.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	const members = 2000
-	if _, err := synth.Generate(ctx, synth.Config{Members: members, Seed: 1}, ref, dir, nil); err != nil {
-		b.Fatal(err)
-	}
-	cfg := suite.Config{DataDir: b.TempDir(), Services: []string{"eligibility", "targeting"}, GRPCAddr: "127.0.0.1:0",
-		BootstrapKey: apitest.BootstrapKey(b)}
-	p, err := suite.Start(ctx, cfg, logging.New(io.Discard, 0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	go p.Run(ctx)
-	conn, err := grpc.NewClient(p.GRPCAddr(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithPerRPCCredentials(auth.BearerCredentials(cfg.BootstrapKey)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
-	client := eligibilityv1.NewEligibilityServiceClient(conn)
-	for _, f := range []struct {
-		name string
-		call func(context.Context, ...grpc.CallOption) (grpc.ClientStreamingClient[eligibilityv1.ImportRequest, eligibilityv1.ImportSummary], error)
-	}{{synth.MembersFile, client.ImportMembers}, {synth.ClaimsFile, client.ImportClaims}, {synth.DiagnosesFile, client.ImportDiagnoses}} {
-		if err := benchImport(ctx, f.call, filepath.Join(dir, f.name), "plans/bench"); err != nil {
-			b.Fatalf("import %s: %v", f.name, err)
-		}
-	}
+	p, client, _ := benchPlan(ctx, b, members, "eligibility", "targeting")
 
 	app := p.Service(targeting.Name).(*targeting.Service).App()
 	asOf := synth.DefaultAsOf
