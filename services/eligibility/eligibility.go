@@ -38,10 +38,7 @@ func New(ctx context.Context, deps service.Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, err := reference.Default()
-	if deps.ReferenceDir != "" {
-		ref, err = reference.Load(deps.ReferenceDir)
-	}
+	ref, err := reference.ForDir(deps.ReferenceDir)
 	if err != nil {
 		return nil, fmt.Errorf("eligibility: reference data: %w", err)
 	}

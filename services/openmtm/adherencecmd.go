@@ -1,13 +1,8 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/openmtm/openmtm/services/platform/civil"
-	"github.com/openmtm/openmtm/services/reference"
 	adhbatch "github.com/openmtm/openmtm/services/targeting/adherence/batch"
 )
 
@@ -15,8 +10,8 @@ import (
 // one JSON line per member and measure in the denominator out, no server.
 func newAdherenceCmd() *cobra.Command {
 	var (
-		cfg          adhbatch.Config
-		asOf, refDir string
+		cfg   adhbatch.Config
+		flags batchFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "adherence",
@@ -43,41 +38,21 @@ first, quick read).`,
     --members members.csv --claims rx_claims.csv --diagnoses diagnoses.csv > adherence.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// Checked here rather than with MarkFlagRequired, which runs
-			// before OPENMTM_<FLAG> variables are bound.
-			var missing []string
-			for _, f := range []string{"measurement-year", "members", "claims"} {
-				if v := cmd.Flags().Lookup(f).Value.String(); v == "" || v == "0" {
-					missing = append(missing, "--"+f)
-				}
+			asOf, ref, err := flags.resolve(cmd, "measurement-year", "members", "claims")
+			if err != nil {
+				return err
 			}
-			if len(missing) > 0 {
-				return fmt.Errorf("required: %s", strings.Join(missing, ", "))
-			}
-			if asOf != "" {
-				d, err := civil.Parse(asOf)
-				if err != nil {
-					return fmt.Errorf("--as-of: %w", err)
-				}
-				cfg.AsOf = d
-			}
-			if refDir != "" {
-				var err error
-				if cfg.Reference, err = reference.Load(refDir); err != nil {
-					return fmt.Errorf("--reference: %w", err)
-				}
-			}
+			cfg.AsOf, cfg.Reference = asOf, ref
 			return adhbatch.Run(cmd.Context(), cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
 	f.IntVar(&cfg.Year, "measurement-year", 0, "measurement year, e.g. 2025")
-	f.StringVar(&asOf, "as-of", "", "last day of data, inclusive (YYYY-MM-DD; default: the end of the measurement year)")
+	flags.register(f, "last day of data, inclusive (YYYY-MM-DD; default: the end of the measurement year)")
 	f.StringVar(&cfg.Members, "members", "", "members.csv")
 	f.StringVar(&cfg.Claims, "claims", "", "rx_claims.csv (a regular file)")
 	f.StringVar(&cfg.Diagnoses, "diagnoses", "", "diagnoses.csv (optional: ESRD exclusion)")
 	f.StringVar(&cfg.Stays, "inpatient-stays", "", "inpatient_stays.csv (optional: inpatient-stay adjustment)")
-	f.StringVar(&refDir, "reference", "", "folder with a plan's replacement reference files (drugs.csv, ndc.csv, icd10_core_diseases.csv, cms_rules.yaml)")
 	f.BoolVar(&cfg.ParseOnly, "parse-only", false, "read and parse the files, compute nothing (the benchmark floor)")
 	_ = f.MarkHidden("parse-only")
 	return cmd

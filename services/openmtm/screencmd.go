@@ -1,15 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/openmtm/openmtm/services/platform/civil"
-	"github.com/openmtm/openmtm/services/reference"
 	scrbatch "github.com/openmtm/openmtm/services/targeting/screening/batch"
 )
 
@@ -26,8 +22,8 @@ const screenGCPercent = 25
 // server.
 func newScreenCmd() *cobra.Command {
 	var (
-		cfg          scrbatch.Config
-		asOf, refDir string
+		cfg   scrbatch.Config
+		flags batchFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "screen",
@@ -57,27 +53,11 @@ from it).`,
     --members members.csv --claims rx_claims.csv --diagnoses diagnoses.csv > findings.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// Checked here rather than with MarkFlagRequired, which runs
-			// before OPENMTM_<FLAG> variables are bound.
-			var missing []string
-			for _, f := range []string{"as-of", "members", "claims"} {
-				if cmd.Flags().Lookup(f).Value.String() == "" {
-					missing = append(missing, "--"+f)
-				}
-			}
-			if len(missing) > 0 {
-				return fmt.Errorf("required: %s", strings.Join(missing, ", "))
-			}
-			d, err := civil.Parse(asOf)
+			asOf, ref, err := flags.resolve(cmd, "as-of", "members", "claims")
 			if err != nil {
-				return fmt.Errorf("--as-of: %w", err)
+				return err
 			}
-			cfg.AsOf = d
-			if refDir != "" {
-				if cfg.Reference, err = reference.Load(refDir); err != nil {
-					return fmt.Errorf("--reference: %w", err)
-				}
-			}
+			cfg.AsOf, cfg.Reference = asOf, ref
 			if os.Getenv("GOGC") == "" {
 				debug.SetGCPercent(screenGCPercent)
 			}
@@ -85,13 +65,12 @@ from it).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&asOf, "as-of", "", "day screened, inclusive (YYYY-MM-DD)")
+	flags.register(f, "day screened, inclusive (YYYY-MM-DD)")
 	f.IntVar(&cfg.Year, "measurement-year", 0, "measurement year of the PDCs (default: the as-of date's year)")
 	f.StringVar(&cfg.Members, "members", "", "members.csv")
 	f.StringVar(&cfg.Claims, "claims", "", "rx_claims.csv (a regular file)")
 	f.StringVar(&cfg.Diagnoses, "diagnoses", "", "diagnoses.csv (optional: exclusions and diagnosis-bound interactions, ESRD for PDC)")
 	f.StringVar(&cfg.Rules, "config", "", "a plan's screening configuration (YAML: rules switched off, thresholds)")
-	f.StringVar(&refDir, "reference", "", "folder with a plan's replacement reference files (drugs.csv, ndc.csv, icd10_core_diseases.csv, cms_rules.yaml)")
 	f.BoolVar(&cfg.ParseOnly, "parse-only", false, "read and parse the files, screen nothing (the benchmark floor)")
 	_ = f.MarkHidden("parse-only")
 	return cmd

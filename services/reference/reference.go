@@ -74,6 +74,20 @@ func Load(dir string) (*Reference, error) {
 	return load(os.DirFS(dir), base)
 }
 
+// byDir holds what ForDir parsed, per folder: the services of one process
+// share one copy instead of parsing a plan's files each.
+var byDir sync.Map // dir → func() (*Reference, error)
+
+// ForDir returns the reference data of a process: the embedded data when
+// dir is empty, else Load(dir), parsed once per folder and shared.
+func ForDir(dir string) (*Reference, error) {
+	if dir == "" {
+		return Default()
+	}
+	load, _ := byDir.LoadOrStore(dir, sync.OnceValues(func() (*Reference, error) { return Load(dir) }))
+	return load.(func() (*Reference, error))()
+}
+
 // load parses the files of fsys. Without a base every file is required;
 // with one, a missing file keeps base's data.
 func load(fsys fs.FS, base *Reference) (*Reference, error) {

@@ -87,3 +87,24 @@ func TestLoadErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestForDir(t *testing.T) {
+	def, err := reference.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := reference.ForDir(""); err != nil || got != def {
+		t.Errorf("ForDir(\"\") = %p, %v; want the embedded data %p", got, err, def)
+	}
+	dir := t.TempDir()
+	a, err := reference.ForDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := reference.ForDir(dir); a != b {
+		t.Error("a folder was parsed twice")
+	}
+	if _, err := reference.ForDir(dir + "/missing"); err == nil {
+		t.Error("a missing folder loaded")
+	}
+}

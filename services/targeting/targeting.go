@@ -44,10 +44,7 @@ func New(ctx context.Context, deps service.Deps, opts ...app.Option) (*Service, 
 	if err != nil {
 		return nil, fmt.Errorf("targeting: %w", err)
 	}
-	ref, err := reference.Default()
-	if deps.ReferenceDir != "" {
-		ref, err = reference.Load(deps.ReferenceDir)
-	}
+	ref, err := reference.ForDir(deps.ReferenceDir)
 	if err != nil {
 		return nil, fmt.Errorf("targeting: reference data: %w", err)
 	}
@@ -55,7 +52,12 @@ func New(ctx context.Context, deps service.Deps, opts ...app.Option) (*Service, 
 	if err != nil {
 		return nil, err
 	}
-	rules, err := screening.Parse(screening.ShippedRules(), ref.Drugs)
+	// The shipped rules are parsed once per process; a plan's drug
+	// reference needs them parsed against its drugs.
+	rules, err := screening.Load()
+	if deps.ReferenceDir != "" {
+		rules, err = screening.Parse(screening.ShippedRules(), ref.Drugs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("targeting: screening rules: %w", err)
 	}

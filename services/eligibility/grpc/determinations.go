@@ -6,12 +6,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	eligibilityv1 "github.com/openmtm/openmtm/gen/openmtm/eligibility/v1"
-	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
 	"github.com/openmtm/openmtm/services/eligibility/domain"
 	"github.com/openmtm/openmtm/services/eligibility/events"
 	"github.com/openmtm/openmtm/services/platform/auth"
-	"github.com/openmtm/openmtm/services/platform/civil"
-	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
 )
@@ -22,7 +19,7 @@ func (s *Server) EvaluateMember(ctx context.Context, req *eligibilityv1.Evaluate
 	if err != nil {
 		return nil, err
 	}
-	asOf, err := optionalDate("as_of", req.GetAsOf(), s.app.Today())
+	asOf, err := pbconv.ParseOptionalDate("as_of", req.GetAsOf(), s.app.Today())
 	if err != nil {
 		return nil, err
 	}
@@ -69,19 +66,6 @@ func (s *Server) ListDeterminations(ctx context.Context, req *eligibilityv1.List
 		resp.Determinations = append(resp.Determinations, determinationProto(d))
 	}
 	return resp, nil
-}
-
-// optionalDate validates an optional proto date; def when unset.
-func optionalDate(field string, p *typev1.Date, def civil.Date) (civil.Date, error) {
-	text := pbconv.DateText(p)
-	if text == "" {
-		return def, nil
-	}
-	d, err := civil.Parse(text)
-	if err != nil {
-		return 0, errs.Invalid(errs.Field(field, err.Error()))
-	}
-	return d, nil
 }
 
 var reasonProto = map[string]eligibilityv1.TargetingReason{

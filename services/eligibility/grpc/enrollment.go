@@ -36,7 +36,7 @@ func (s *Server) OptOutMember(ctx context.Context, req *eligibilityv1.OptOutMemb
 	if err != nil {
 		return nil, err
 	}
-	on, err := optionalDate("opted_out_on", req.GetOptedOutOn(), s.app.Today())
+	on, err := pbconv.ParseOptionalDate("opted_out_on", req.GetOptedOutOn(), s.app.Today())
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func (s *Server) StartEvaluationRun(ctx context.Context, req *eligibilityv1.Star
 	if err != nil {
 		return nil, err
 	}
-	asOf, err := optionalDate("as_of", req.GetAsOf(), s.app.Today())
+	asOf, err := pbconv.ParseOptionalDate("as_of", req.GetAsOf(), s.app.Today())
 	if err != nil {
 		return nil, err
 	}

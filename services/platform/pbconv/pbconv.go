@@ -7,6 +7,7 @@ import (
 
 	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
 	"github.com/openmtm/openmtm/services/platform/civil"
+	"github.com/openmtm/openmtm/services/platform/errs"
 )
 
 // Date converts a civil date to its proto form.
@@ -31,6 +32,20 @@ func DateText(d *typev1.Date) string {
 		return ""
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// ParseOptionalDate validates an optional proto date a caller sent, naming
+// field when it is not a calendar date; def when unset.
+func ParseOptionalDate(field string, p *typev1.Date, def civil.Date) (civil.Date, error) {
+	text := DateText(p)
+	if text == "" {
+		return def, nil
+	}
+	d, err := civil.Parse(text)
+	if err != nil {
+		return 0, errs.Invalid(errs.Field(field, err.Error()))
+	}
+	return d, nil
 }
 
 // Cents builds a Money in USD.

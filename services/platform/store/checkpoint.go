@@ -19,8 +19,9 @@ const checkpointEvery = time.Second
 // wal_autocheckpoint(0) and this goroutine runs PASSIVE checkpoints, which
 // never wait for or block readers and writers.
 type checkpointer struct {
-	stop chan struct{}
-	done sync.WaitGroup
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     sync.WaitGroup
 }
 
 func startCheckpointer(db *sql.DB) *checkpointer {
@@ -42,8 +43,9 @@ func startCheckpointer(db *sql.DB) *checkpointer {
 	return c
 }
 
-// close stops the checkpointer; the connections' close checkpoints the rest.
+// close stops the checkpointer (once, however often a DB is closed); the
+// connections' close checkpoints the rest.
 func (c *checkpointer) close() {
-	close(c.stop)
+	c.stopOnce.Do(func() { close(c.stop) })
 	c.done.Wait()
 }

@@ -38,7 +38,7 @@ func (q querier) prepared(ctx context.Context, query string) (*sql.Stmt, error) 
 	if q.stmts == nil {
 		return nil, nil
 	}
-	st, ok, err := q.stmts.get(ctx, query)
+	st, ok, err := q.stmts.get(ctx, query, q.tx != nil)
 	if !ok || err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func Open(ctx context.Context, url, schema string) (*DB, error) {
 	}
 	out := &DB{querier: querier{c: db, d: d}, db: db, schema: schema, file: file}
 	if d == SQLite {
-		out.stmts = &stmtCache{db: db}
+		out.stmts = &stmtCache{db: db, m: map[string]*sql.Stmt{}}
 		out.checkpoints = startCheckpointer(db)
 	}
 	return out, nil
@@ -127,10 +127,6 @@ func (db *DB) Dialect() Dialect { return db.d }
 
 // Schema is the schema (PostgreSQL) or file name (SQLite) of this database.
 func (db *DB) Schema() string { return db.schema }
-
-// SQL returns the underlying pool, for the rare caller that needs a driver
-// feature (PostgreSQL COPY). Queries through it are not rebound.
-func (db *DB) SQL() *sql.DB { return db.db }
 
 // Close closes the pool.
 func (db *DB) Close() error {

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/openmtm/openmtm/services/platform/errs"
@@ -31,17 +32,10 @@ type Settings struct {
 }
 
 // CMRDays is the CMR offer window in force.
-func (s Settings) CMRDays() int { return cmp0(s.CMROfferDays, DefaultCMROfferDays) }
+func (s Settings) CMRDays() int { return cmp.Or(s.CMROfferDays, DefaultCMROfferDays) }
 
 // FindingDays is the finding follow-up window in force.
-func (s Settings) FindingDays() int { return cmp0(s.FindingDueDays, DefaultFindingDueDays) }
-
-func cmp0(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
+func (s Settings) FindingDays() int { return cmp.Or(s.FindingDueDays, DefaultFindingDueDays) }
 
 // Check validates what the plan sent, fields named under prefix; the
 // screening configuration is checked against the rules by the caller.

@@ -8,7 +8,6 @@ import (
 	targetingv1 "github.com/openmtm/openmtm/gen/openmtm/targeting/v1"
 	typev1 "github.com/openmtm/openmtm/gen/openmtm/type/v1"
 	"github.com/openmtm/openmtm/services/platform/auth"
-	"github.com/openmtm/openmtm/services/platform/civil"
 	"github.com/openmtm/openmtm/services/platform/errs"
 	"github.com/openmtm/openmtm/services/platform/paging"
 	"github.com/openmtm/openmtm/services/platform/pbconv"
@@ -21,7 +20,7 @@ func (s *Server) RunTargeting(ctx context.Context, req *targetingv1.RunTargeting
 	if err != nil {
 		return nil, err
 	}
-	asOf, err := optionalDate("as_of", req.GetAsOf())
+	asOf, err := pbconv.ParseOptionalDate("as_of", req.GetAsOf(), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -31,19 +30,6 @@ func (s *Server) RunTargeting(ctx context.Context, req *targetingv1.RunTargeting
 	}
 	return &targetingv1.TargetingRun{Members: c.Members, FindingsCreated: c.FindingsCreated,
 		InterventionsCreated: c.InterventionsCreated}, nil
-}
-
-// optionalDate reads a date that may be unset (zero).
-func optionalDate(field string, d *typev1.Date) (civil.Date, error) {
-	text := pbconv.DateText(d)
-	if text == "" {
-		return 0, nil
-	}
-	on, err := civil.Parse(text)
-	if err != nil {
-		return 0, errs.Invalid(errs.Field(field, err.Error()))
-	}
-	return on, nil
 }
 
 // ListFindings lists a member's open drug therapy problems, most severe
@@ -161,7 +147,7 @@ func (s *Server) GetAdherenceReport(ctx context.Context, req *targetingv1.GetAdh
 	if err != nil {
 		return nil, err
 	}
-	asOf, err := optionalDate("as_of", req.GetAsOf())
+	asOf, err := pbconv.ParseOptionalDate("as_of", req.GetAsOf(), 0)
 	if err != nil {
 		return nil, err
 	}

@@ -166,7 +166,7 @@ func (s *Store) saveMeasures(ctx context.Context, p domain.Profile, ms []domain.
 }
 
 func (s *Store) saveFindings(ctx context.Context, p domain.Profile, fs []domain.Finding) (added, gone []domain.Finding, err error) {
-	known, err := s.ListFindings(ctx, p.PlanID, p.MemberID)
+	known, err := s.findingKeys(ctx, p.PlanID, p.MemberID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -207,6 +207,29 @@ func (s *Store) saveFindings(ctx context.Context, p domain.Profile, fs []domain.
 		}
 	}
 	return added, gone, nil
+}
+
+// findingKeys returns the key, id and first-found time of a member's
+// stored findings: what an assessment compares against, without decoding
+// their bodies.
+func (s *Store) findingKeys(ctx context.Context, planID, memberID string) ([]domain.Finding, error) {
+	rows, err := s.q.Query(ctx, `SELECT finding_key, id, found_at FROM findings WHERE plan_id = ? AND member_id = ?`,
+		planID, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("read finding keys: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Finding
+	for rows.Next() {
+		f := domain.Finding{PlanID: planID, MemberID: memberID}
+		var at int64
+		if err := rows.Scan(&f.Key, &f.ID, &at); err != nil {
+			return nil, fmt.Errorf("read finding keys: %w", err)
+		}
+		f.FoundAt = time.UnixMicro(at).UTC()
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 // ListFindings returns a member's findings, most severe first, then by key.
